@@ -18,12 +18,16 @@ public final class Simd {
             ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     private static final boolean REQUESTED = !"off".equalsIgnoreCase(
             System.getProperty(PROPERTY, "on").trim());
-    private static final boolean ENABLED = MODULE_PRESENT && REQUESTED;
+    /** The kernels are written for at least 8 float lanes (AVX2); narrower hardware runs the twins. */
+    private static final boolean WIDE_ENOUGH = MODULE_PRESENT && VectorShapeInfo.bits() >= 256;
+    private static final boolean ENABLED = REQUESTED && WIDE_ENOUGH;
 
     static {
         if (REQUESTED && !MODULE_PRESENT) {
             System.err.println("reliant: warning: module jdk.incubator.vector is not loaded "
                     + "(run the JVM with --add-modules jdk.incubator.vector); using the plain kernels");
+        } else if (REQUESTED && !WIDE_ENOUGH) {
+            System.err.println("reliant: warning: vectors narrower than 256 bits; using the plain kernels");
         }
     }
 
@@ -37,7 +41,10 @@ public final class Simd {
     /** A one-line name of the active implementation, e.g. {@code simd (256-bit, 8 float lanes)}. */
     public static String implementation() {
         if (!ENABLED) {
-            return REQUESTED ? "plain (Vector API module not loaded)" : "plain (" + PROPERTY + "=off)";
+            if (!REQUESTED) {
+                return "plain (" + PROPERTY + "=off)";
+            }
+            return MODULE_PRESENT ? "plain (vectors narrower than 256 bits)" : "plain (Vector API module not loaded)";
         }
         return String.format(Locale.ROOT, "simd (%d-bit, %d float lanes)",
                 VectorShapeInfo.bits(), VectorShapeInfo.floatLanes());
