@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <ul>
  *   <li>stride 1 (any kernel, padding, dilation; 1×1 included): "shifted input" implicit GEMM.
  *       The image is copied once into a zero-padded buffer; flattened, output position
- *       n' = oy·Wp + ox reads input n' + offset(ci, kh, kw), so the GEMM micro-kernel loads B
- *       straight from that buffer through a per-k offset table and no im2col matrix exists.
+ *       n' = oy·Wp + ox reads input n' + offset(ci, kh, kw): every row of a B panel is a run of
+ *       consecutive floats of that buffer, so packing B is a vector copy and no im2col exists.
  *       The Wp − outW wrap-around columns per row are computed and dropped.</li>
  *   <li>other strides: im2col columns packed straight into the GEMM's B panels.</li>
  *   <li>depthwise: a direct kernel vectorised along output columns (stride 1); other strides and
@@ -21,8 +21,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class ConvSimd implements ConvKernels {
     public static final ConvSimd INSTANCE = new ConvSimd();
 
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
-    private static final int LANES = 8;
+    private static final VectorSpecies<Float> F = GemmSimd.F;
+    private static final int LANES = GemmSimd.L;
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
     private ConvSimd() {}
@@ -109,7 +109,7 @@ public final class ConvSimd implements ConvKernels {
                 shiftedGemm(conv, g, in, image, r0, r1, out, outGroup);
             } else {
                 GemmSimd.multiply(conv.packed[g], r0, r1,
-                        BSource.packed(new Im2colPacker(s, in, image + g * s.inChannelsPerGroup() * s.inHeight * s.inWidth)),
+                        new Im2colPacker(s, in, image + g * s.inChannelsPerGroup() * s.inHeight * s.inWidth),
                         s.outPlane(), out, outGroup, s.outPlane());
             }
         });
@@ -127,7 +127,7 @@ public final class ConvSimd implements ConvKernels {
         copyPadded(s, in, image + g * cinG * s.inHeight * s.inWidth, cinG, padded, hp, wp);
         int flat = (s.outHeight - 1) * wp + s.outWidth;
         float[] wide = buf.wide((r1 - r0) * flat);
-        GemmSimd.multiply(conv.packed[g], r0, r1, new ShiftedSource(padded, conv.shiftedOffsets), flat,
+        GemmSimd.multiply(conv.packed[g], r0, r1, new ShiftedPacker(padded, conv.shiftedOffsets), flat,
                 wide, -r0 * flat, flat);
         for (int r = r0; r < r1; r++) {
             int src = (r - r0) * flat;
@@ -157,24 +157,32 @@ public final class ConvSimd implements ConvKernels {
         java.util.Arrays.fill(padded, dst, dst + GemmSimd.NR, 0f);
     }
 
-    /** B of the shifted-input GEMM: column n' of row k is padded[n' + offsets[k]]. */
-    private static final class ShiftedSource extends BSource {
-        private int n0;
+    /**
+     * B of the shifted-input GEMM: column n' of row k is padded[n' + offsets[k]], so a panel row
+     * is NR consecutive floats of the padded image: packing is a plain vector copy. Columns past
+     * the block end read the buffer's slack; they only feed outputs that are dropped.
+     */
+    private static final class ShiftedPacker implements BPanelPacker {
+        private final float[] padded;
+        private final int[] offsets;
 
-        ShiftedSource(float[] padded, int[] offsets) {
-            this.array = padded;
+        ShiftedPacker(float[] padded, int[] offsets) {
+            this.padded = padded;
             this.offsets = offsets;
         }
 
         @Override
-        void block(int k0, int kb, int n0, int nb) {
-            this.offsetStart = k0;
-            this.n0 = n0;
-        }
-
-        @Override
-        int panelBase(int j0) {
-            return n0 + j0;
+        public void pack(int k0, int kb, int n0, int nb, int nr, float[] dst) {
+            int d = 0;
+            for (int j0 = 0; j0 < nb; j0 += nr) {
+                int base = n0 + j0;
+                for (int kk = 0; kk < kb; kk++, d += nr) {
+                    int src = base + offsets[k0 + kk];
+                    for (int v = 0; v < nr; v += LANES) {
+                        FloatVector.fromArray(F, padded, src + v).intoArray(dst, d + v);
+                    }
+                }
+            }
         }
     }
 

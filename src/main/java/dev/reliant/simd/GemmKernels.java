@@ -35,6 +35,20 @@ public interface GemmKernels {
                 multiply(packed, 0, m, b, bOff + n0, ldb, n1 - n0, c, cOff + n0, ldc));
     }
 
+    /**
+     * A fully connected layer, PyTorch layout: y[b][o] = bias[o] + Σ_i x[b][i]·W[o][i] for
+     * {@code batch} rows of x ([batch, in] from xOff) into y ([batch, out] from yOff), with
+     * {@code w} = pack(W, 0, out, in, in, bias). Parallel over rows of x.
+     */
+    void linear(PackedMatrix w, float[] x, int xOff, int batch, float[] y, int yOff);
+
+    /** Checks the operands of {@link #linear}. */
+    static void checkLinear(PackedMatrix w, float[] x, int xOff, int batch, float[] y, int yOff) {
+        Checks.nonNegative("batch", batch);
+        Checks.span("linear input [" + batch + ", " + w.k + "]", x, xOff, (long) batch * w.k);
+        Checks.span("linear output [" + batch + ", " + w.m + "]", y, yOff, (long) batch * w.m);
+    }
+
     /** Name shown by {@code reliant selftest}. */
     String name();
 

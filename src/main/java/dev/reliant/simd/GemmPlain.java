@@ -35,4 +35,22 @@ public final class GemmPlain implements GemmKernels {
         }
     }
 
+
+    @Override
+    public void linear(PackedMatrix w, float[] x, int xOff, int batch, float[] y, int yOff) {
+        GemmKernels.checkLinear(w, x, xOff, batch, y, yOff);
+        int in = w.k;
+        int out = w.m;
+        boolean rowMajor = w.mr == 1 && w.kc >= in;
+        Parallel.forEach(batch, b -> {
+            for (int o = 0; o < out; o++) {
+                float acc = w.bias[o];
+                for (int i = 0; i < in; i++) {
+                    float wv = rowMajor ? w.data[o * in + i] : w.data[w.indexOf(o, i)];
+                    acc = Math.fma(wv, x[xOff + b * in + i], acc);
+                }
+                y[yOff + b * out + o] = acc;
+            }
+        });
+    }
 }

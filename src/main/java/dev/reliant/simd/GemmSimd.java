@@ -14,18 +14,24 @@ import jdk.incubator.vector.VectorSpecies;
  * multiply-adds vertical (no horizontal reduction, so the result is exactly the fma chain of
  * {@link GemmPlain}). Partial tiles at the edges go through a small scratch tile.
  *
- * <p>The tile (6×16 by default, 4×24 selectable with {@code -Dreliant.gemm.tile=4x24}) was
- * picked by measurement; see docs/performance.md.
+ * <p>The vector width is the platform's preferred one (8 lanes on AVX2, 16 on AVX-512); the tile
+ * per width (4×24 / 12×32 by default, others with {@code -Dreliant.gemm.tile=RxC}) was picked
+ * by measurement, see docs/performance.md. Results do not depend on either choice.
  */
 public final class GemmSimd implements GemmKernels {
     public static final GemmSimd INSTANCE = new GemmSimd();
 
-    static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
-    static final String TILE = System.getProperty("reliant.gemm.tile", "4x24");
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    /** Float lanes per vector: 8 with AVX2, 16 with AVX-512. */
+    static final int L = F.length();
+    /** Register tile "rows x columns", by measurement per vector width (docs/performance.md). */
+    static final String TILE = System.getProperty("reliant.gemm.tile", L >= 16 ? "12x32" : "4x24");
     /** Rows per register tile. */
-    static final int MR = Integer.parseInt(TILE.split("x")[0]);
+    static final int MR = Integer.parseInt(TILE.substring(0, TILE.indexOf('x')));
+    /** Vectors per tile row. */
+    static final int NV = Integer.parseInt(TILE.substring(TILE.indexOf('x') + 1)) / L;
     /** Columns per register tile. */
-    static final int NR = Integer.parseInt(TILE.split("x")[1]);
+    static final int NR = NV * L;
     /** K block: an NR-column B micro-panel of KC rows stays in L1. */
     static final int KC = 256;
     /** Row block: MC × KC of packed A stays in L2. */
@@ -33,13 +39,24 @@ public final class GemmSimd implements GemmKernels {
     /** Column block, also the grain of parallel splits over columns. */
     static final int NC = 256;
 
+    private static final ThreadLocal<float[][]> B_BLOCK = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    /** The calling thread's buffer for one packed B block. */
+    private static float[] blockBuffer(int size) {
+        float[][] holder = B_BLOCK.get();
+        if (holder[0].length < size) {
+            holder[0] = new float[Math.max(size, KC * NC)];
+        }
+        return holder[0];
+    }
+
     private static final ThreadLocal<float[]> TILE_BUFFER = ThreadLocal.withInitial(() -> new float[MR * NR]);
 
     private GemmSimd() {}
 
     @Override
     public String name() {
-        return "gemm-simd " + MR + "x" + NR;
+        return "gemm-simd " + MR + "x" + NR + " tile, " + L + " lanes";
     }
 
     @Override
@@ -51,8 +68,53 @@ public final class GemmSimd implements GemmKernels {
     public void multiply(PackedMatrix a, int rowStart, int rowEnd, float[] b, int bOff, int ldb, int n,
                          float[] c, int cOff, int ldc) {
         checkMultiply(a, rowStart, rowEnd, b, bOff, ldb, n, c, cOff, ldc);
-        multiply(a, rowStart, rowEnd, BSource.packed(BPanelPacker.dense(b, bOff, ldb)), n, c, cOff, ldc);
+        multiply(a, rowStart, rowEnd, BPanelPacker.dense(b, bOff, ldb), n, c, cOff, ldc);
     }
+
+    /** Rows of x per parallel task of {@link #linear}. */
+    private static final int LINEAR_ROWS = 64;
+
+    @Override
+    public void linear(PackedMatrix w, float[] x, int xOff, int batch, float[] y, int yOff) {
+        GemmKernels.checkLinear(w, x, xOff, batch, y, yOff);
+        int in = w.k;
+        int out = w.m;
+        // C = W · xᵀ is [out × rows]; B = xᵀ is packed from the rows of x, C transposed into y.
+        Parallel.forRange(batch, LINEAR_ROWS, (b0, b1) -> {
+            int rows = b1 - b0;
+            float[] wide = LINEAR_BUFFER.get();
+            if (wide.length < out * rows) {
+                wide = new float[out * rows];
+                LINEAR_BUFFER.set(wide);
+            }
+            BPanelPacker transposed = (k0, kb, n0, nb, nr, dst) -> {
+                for (int j0 = 0; j0 < nb; j0 += nr) {
+                    int cols = Math.min(nr, nb - j0);
+                    int base = j0 * kb;
+                    for (int c = 0; c < nr; c++) {
+                        if (c < cols) {
+                            int src = xOff + (b0 + n0 + j0 + c) * in + k0;
+                            for (int kk = 0; kk < kb; kk++) {
+                                dst[base + kk * nr + c] = x[src + kk];
+                            }
+                        } else {
+                            for (int kk = 0; kk < kb; kk++) {
+                                dst[base + kk * nr + c] = 0f;
+                            }
+                        }
+                    }
+                }
+            };
+            multiply(w, 0, out, transposed, rows, wide, 0, rows);
+            for (int r = 0; r < rows; r++) {
+                for (int o = 0; o < out; o++) {
+                    y[yOff + (b0 + r) * out + o] = wide[o * rows + r];
+                }
+            }
+        });
+    }
+
+    private static final ThreadLocal<float[]> LINEAR_BUFFER = ThreadLocal.withInitial(() -> new float[0]);
 
     static void checkMultiply(PackedMatrix a, int rowStart, int rowEnd, float[] b, int bOff, int ldb, int n,
                               float[] c, int cOff, int ldc) {
@@ -66,10 +128,10 @@ public final class GemmSimd implements GemmKernels {
     }
 
     /**
-     * Computes rows [rowStart, rowEnd) of C = A·B (n columns) with B supplied by a source; the
+     * Computes rows [rowStart, rowEnd) of C = A·B (n columns) with B packed block by block by {@code b}; the
      * caller has checked the sizes. A must have been packed by this class (MR-row panels, KC blocks).
      */
-    static void multiply(PackedMatrix a, int rowStart, int rowEnd, BSource b, int n,
+    static void multiply(PackedMatrix a, int rowStart, int rowEnd, BPanelPacker b, int n,
                          float[] c, int cOff, int ldc) {
         if (a.mr != MR || a.kc != KC) {
             throw new IllegalArgumentException("A was packed for another kernel (mr " + a.mr + ", kc " + a.kc + ")");
@@ -85,20 +147,18 @@ public final class GemmSimd implements GemmKernels {
             return;
         }
         float[] tile = TILE_BUFFER.get();
+        float[] bBlock = blockBuffer(Math.min(KC, k) * PackedMatrix.ceilDiv(Math.min(NC, n), NR) * NR);
         int firstPanel = (rowStart / MR) * MR;
         for (int n0 = 0; n0 < n; n0 += NC) {
             int nb = Math.min(NC, n - n0);
             for (int k0 = 0; k0 < k; k0 += KC) {
                 int kb = Math.min(KC, k - k0);
-                b.block(k0, kb, n0, nb);
-                float[] bArray = b.array;
-                int[] bOffsets = b.offsets;
-                int o0 = b.offsetStart;
+                b.pack(k0, kb, n0, nb, NR, bBlock);
                 boolean load = k0 > 0;
                 for (int m0 = firstPanel; m0 < rowEnd; m0 += MC) {
                     int mEnd = Math.min(rowEnd, m0 + MC);
                     for (int j0 = 0; j0 < nb; j0 += NR) {
-                        int bBase = b.panelBase(j0);
+                        int bo = j0 * kb;
                         int cols = Math.min(NR, nb - j0);
                         int cTile = cOff + n0 + j0;
                         for (int r0 = m0; r0 < mEnd; r0 += MR) {
@@ -106,7 +166,7 @@ public final class GemmSimd implements GemmKernels {
                             int rLo = Math.max(r0, rowStart);
                             int rHi = Math.min(r0 + MR, rowEnd);
                             if (rLo == r0 && rHi == r0 + MR && cols == NR) {
-                                kernel(a.data, ao, bArray, bBase, bOffsets, o0, kb, c, cTile + r0 * ldc, ldc,
+                                kernel(a.data, ao, bBlock, bo, kb, c, cTile + r0 * ldc, ldc,
                                         load, a.bias, r0);
                             } else {
                                 if (load) {
@@ -114,7 +174,7 @@ public final class GemmSimd implements GemmKernels {
                                         System.arraycopy(c, cTile + r * ldc, tile, (r - r0) * NR, cols);
                                     }
                                 }
-                                kernel(a.data, ao, bArray, bBase, bOffsets, o0, kb, tile, 0, NR, load, a.bias, r0);
+                                kernel(a.data, ao, bBlock, bo, kb, tile, 0, NR, load, a.bias, r0);
                                 for (int r = rLo; r < rHi; r++) {
                                     System.arraycopy(tile, (r - r0) * NR, c, cTile + r * ldc, cols);
                                 }
@@ -126,537 +186,520 @@ public final class GemmSimd implements GemmKernels {
         }
     }
 
-    private static void kernel(float[] a, int ao, float[] b, int bBase, int[] bOffsets, int o0, int kb,
+    private static void kernel(float[] a, int ao, float[] b, int bo, int kb,
                                float[] c, int co, int ldc, boolean load, float[] bias, int biasOff) {
-        switch (TILE) {
-            case "6x16": kernel6x16(a, ao, b, bBase, bOffsets, o0, kb, c, co, ldc, load, bias, biasOff); break;
-            case "4x24": kernel4x24(a, ao, b, bBase, bOffsets, o0, kb, c, co, ldc, load, bias, biasOff); break;
-            case "3x24": kernel3x24(a, ao, b, bBase, bOffsets, o0, kb, c, co, ldc, load, bias, biasOff); break;
-            case "5x16": kernel5x16(a, ao, b, bBase, bOffsets, o0, kb, c, co, ldc, load, bias, biasOff); break;
-            case "2x32": kernel2x32(a, ao, b, bBase, bOffsets, o0, kb, c, co, ldc, load, bias, biasOff); break;
-            case "8x8": kernel8x8(a, ao, b, bBase, bOffsets, o0, kb, c, co, ldc, load, bias, biasOff); break;
-            case "3x32": kernel3x32(a, ao, b, bBase, bOffsets, o0, kb, c, co, ldc, load, bias, biasOff); break;
-            default: throw new IllegalStateException(TILE);
+        if (MR == 4 && NV == 3) {
+            kernel4x3v(a, ao, b, bo, kb, c, co, ldc, load, bias, biasOff);
+        } else if (MR == 6 && NV == 2) {
+            kernel6x2v(a, ao, b, bo, kb, c, co, ldc, load, bias, biasOff);
+        } else if (MR == 8 && NV == 2) {
+            kernel8x2v(a, ao, b, bo, kb, c, co, ldc, load, bias, biasOff);
+        } else if (MR == 8 && NV == 3) {
+            kernel8x3v(a, ao, b, bo, kb, c, co, ldc, load, bias, biasOff);
+        } else if (MR == 12 && NV == 2) {
+            kernel12x2v(a, ao, b, bo, kb, c, co, ldc, load, bias, biasOff);
+        } else {
+            throw new IllegalStateException("no kernel for tile " + MR + "x" + NR);
         }
     }
 
-    /** 6×16 register tile: 12 accumulators, k-loop of broadcast A × vector B. */
-    private static void kernel6x16(float[] a, int ao, float[] b, int bBase, int[] bOffsets, int o0, int kb,
+    /** 4 rows × 3 vectors: 12 accumulators, k-loop of broadcast A × vector B. */
+    private static void kernel4x3v(float[] a, int ao, float[] b, int bo, int kb,
                                   float[] c, int co, int ldc, boolean load, float[] bias, int biasOff) {
-        FloatVector c00;
-        FloatVector c01;
-        FloatVector c10;
-        FloatVector c11;
-        FloatVector c20;
-        FloatVector c21;
-        FloatVector c30;
-        FloatVector c31;
-        FloatVector c40;
-        FloatVector c41;
-        FloatVector c50;
-        FloatVector c51;
+        FloatVector c0_0, c0_1, c0_2;
+        FloatVector c1_0, c1_1, c1_2;
+        FloatVector c2_0, c2_1, c2_2;
+        FloatVector c3_0, c3_1, c3_2;
         if (load) {
-            c00 = FloatVector.fromArray(F, c, co + 0 * ldc + 0);
-            c01 = FloatVector.fromArray(F, c, co + 0 * ldc + 8);
-            c10 = FloatVector.fromArray(F, c, co + 1 * ldc + 0);
-            c11 = FloatVector.fromArray(F, c, co + 1 * ldc + 8);
-            c20 = FloatVector.fromArray(F, c, co + 2 * ldc + 0);
-            c21 = FloatVector.fromArray(F, c, co + 2 * ldc + 8);
-            c30 = FloatVector.fromArray(F, c, co + 3 * ldc + 0);
-            c31 = FloatVector.fromArray(F, c, co + 3 * ldc + 8);
-            c40 = FloatVector.fromArray(F, c, co + 4 * ldc + 0);
-            c41 = FloatVector.fromArray(F, c, co + 4 * ldc + 8);
-            c50 = FloatVector.fromArray(F, c, co + 5 * ldc + 0);
-            c51 = FloatVector.fromArray(F, c, co + 5 * ldc + 8);
+            c0_0 = FloatVector.fromArray(F, c, co + 0 * ldc);
+            c0_1 = FloatVector.fromArray(F, c, co + 0 * ldc + 1 * L);
+            c0_2 = FloatVector.fromArray(F, c, co + 0 * ldc + 2 * L);
+            c1_0 = FloatVector.fromArray(F, c, co + 1 * ldc);
+            c1_1 = FloatVector.fromArray(F, c, co + 1 * ldc + 1 * L);
+            c1_2 = FloatVector.fromArray(F, c, co + 1 * ldc + 2 * L);
+            c2_0 = FloatVector.fromArray(F, c, co + 2 * ldc);
+            c2_1 = FloatVector.fromArray(F, c, co + 2 * ldc + 1 * L);
+            c2_2 = FloatVector.fromArray(F, c, co + 2 * ldc + 2 * L);
+            c3_0 = FloatVector.fromArray(F, c, co + 3 * ldc);
+            c3_1 = FloatVector.fromArray(F, c, co + 3 * ldc + 1 * L);
+            c3_2 = FloatVector.fromArray(F, c, co + 3 * ldc + 2 * L);
         } else {
-            FloatVector bias0 = FloatVector.broadcast(F, bias[biasOff + 0]);
-            c00 = bias0;
-            c01 = bias0;
-            FloatVector bias1 = FloatVector.broadcast(F, bias[biasOff + 1]);
-            c10 = bias1;
-            c11 = bias1;
-            FloatVector bias2 = FloatVector.broadcast(F, bias[biasOff + 2]);
-            c20 = bias2;
-            c21 = bias2;
-            FloatVector bias3 = FloatVector.broadcast(F, bias[biasOff + 3]);
-            c30 = bias3;
-            c31 = bias3;
-            FloatVector bias4 = FloatVector.broadcast(F, bias[biasOff + 4]);
-            c40 = bias4;
-            c41 = bias4;
-            FloatVector bias5 = FloatVector.broadcast(F, bias[biasOff + 5]);
-            c50 = bias5;
-            c51 = bias5;
+            c0_0 = FloatVector.broadcast(F, bias[biasOff + 0]);
+            c0_1 = c0_0;
+            c0_2 = c0_0;
+            c1_0 = FloatVector.broadcast(F, bias[biasOff + 1]);
+            c1_1 = c1_0;
+            c1_2 = c1_0;
+            c2_0 = FloatVector.broadcast(F, bias[biasOff + 2]);
+            c2_1 = c2_0;
+            c2_2 = c2_0;
+            c3_0 = FloatVector.broadcast(F, bias[biasOff + 3]);
+            c3_1 = c3_0;
+            c3_2 = c3_0;
         }
         for (int kk = 0; kk < kb; kk++) {
-            int bo = bBase + bOffsets[o0 + kk];
             FloatVector b0 = FloatVector.fromArray(F, b, bo);
-            FloatVector b1 = FloatVector.fromArray(F, b, bo + 8);
+            FloatVector b1 = FloatVector.fromArray(F, b, bo + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(F, b, bo + 2 * L);
             FloatVector a0 = FloatVector.broadcast(F, a[ao + 0]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
             FloatVector a1 = FloatVector.broadcast(F, a[ao + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
             FloatVector a2 = FloatVector.broadcast(F, a[ao + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
             FloatVector a3 = FloatVector.broadcast(F, a[ao + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(F, a[ao + 4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(F, a[ao + 5]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
-            ao += 6;
-        }
-        c00.intoArray(c, co + 0 * ldc + 0);
-        c01.intoArray(c, co + 0 * ldc + 8);
-        c10.intoArray(c, co + 1 * ldc + 0);
-        c11.intoArray(c, co + 1 * ldc + 8);
-        c20.intoArray(c, co + 2 * ldc + 0);
-        c21.intoArray(c, co + 2 * ldc + 8);
-        c30.intoArray(c, co + 3 * ldc + 0);
-        c31.intoArray(c, co + 3 * ldc + 8);
-        c40.intoArray(c, co + 4 * ldc + 0);
-        c41.intoArray(c, co + 4 * ldc + 8);
-        c50.intoArray(c, co + 5 * ldc + 0);
-        c51.intoArray(c, co + 5 * ldc + 8);
-    }
-
-    /** 4×24 register tile: 12 accumulators, k-loop of broadcast A × vector B. */
-    private static void kernel4x24(float[] a, int ao, float[] b, int bBase, int[] bOffsets, int o0, int kb,
-                                  float[] c, int co, int ldc, boolean load, float[] bias, int biasOff) {
-        FloatVector c00;
-        FloatVector c01;
-        FloatVector c02;
-        FloatVector c10;
-        FloatVector c11;
-        FloatVector c12;
-        FloatVector c20;
-        FloatVector c21;
-        FloatVector c22;
-        FloatVector c30;
-        FloatVector c31;
-        FloatVector c32;
-        if (load) {
-            c00 = FloatVector.fromArray(F, c, co + 0 * ldc + 0);
-            c01 = FloatVector.fromArray(F, c, co + 0 * ldc + 8);
-            c02 = FloatVector.fromArray(F, c, co + 0 * ldc + 16);
-            c10 = FloatVector.fromArray(F, c, co + 1 * ldc + 0);
-            c11 = FloatVector.fromArray(F, c, co + 1 * ldc + 8);
-            c12 = FloatVector.fromArray(F, c, co + 1 * ldc + 16);
-            c20 = FloatVector.fromArray(F, c, co + 2 * ldc + 0);
-            c21 = FloatVector.fromArray(F, c, co + 2 * ldc + 8);
-            c22 = FloatVector.fromArray(F, c, co + 2 * ldc + 16);
-            c30 = FloatVector.fromArray(F, c, co + 3 * ldc + 0);
-            c31 = FloatVector.fromArray(F, c, co + 3 * ldc + 8);
-            c32 = FloatVector.fromArray(F, c, co + 3 * ldc + 16);
-        } else {
-            FloatVector bias0 = FloatVector.broadcast(F, bias[biasOff + 0]);
-            c00 = bias0;
-            c01 = bias0;
-            c02 = bias0;
-            FloatVector bias1 = FloatVector.broadcast(F, bias[biasOff + 1]);
-            c10 = bias1;
-            c11 = bias1;
-            c12 = bias1;
-            FloatVector bias2 = FloatVector.broadcast(F, bias[biasOff + 2]);
-            c20 = bias2;
-            c21 = bias2;
-            c22 = bias2;
-            FloatVector bias3 = FloatVector.broadcast(F, bias[biasOff + 3]);
-            c30 = bias3;
-            c31 = bias3;
-            c32 = bias3;
-        }
-        for (int kk = 0; kk < kb; kk++) {
-            int bo = bBase + bOffsets[o0 + kk];
-            FloatVector b0 = FloatVector.fromArray(F, b, bo);
-            FloatVector b1 = FloatVector.fromArray(F, b, bo + 8);
-            FloatVector b2 = FloatVector.fromArray(F, b, bo + 16);
-            FloatVector a0 = FloatVector.broadcast(F, a[ao + 0]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            c02 = a0.fma(b2, c02);
-            FloatVector a1 = FloatVector.broadcast(F, a[ao + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            c12 = a1.fma(b2, c12);
-            FloatVector a2 = FloatVector.broadcast(F, a[ao + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            c22 = a2.fma(b2, c22);
-            FloatVector a3 = FloatVector.broadcast(F, a[ao + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            c32 = a3.fma(b2, c32);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            c3_2 = a3.fma(b2, c3_2);
             ao += 4;
+            bo += 3 * L;
         }
-        c00.intoArray(c, co + 0 * ldc + 0);
-        c01.intoArray(c, co + 0 * ldc + 8);
-        c02.intoArray(c, co + 0 * ldc + 16);
-        c10.intoArray(c, co + 1 * ldc + 0);
-        c11.intoArray(c, co + 1 * ldc + 8);
-        c12.intoArray(c, co + 1 * ldc + 16);
-        c20.intoArray(c, co + 2 * ldc + 0);
-        c21.intoArray(c, co + 2 * ldc + 8);
-        c22.intoArray(c, co + 2 * ldc + 16);
-        c30.intoArray(c, co + 3 * ldc + 0);
-        c31.intoArray(c, co + 3 * ldc + 8);
-        c32.intoArray(c, co + 3 * ldc + 16);
+        c0_0.intoArray(c, co + 0 * ldc);
+        c0_1.intoArray(c, co + 0 * ldc + 1 * L);
+        c0_2.intoArray(c, co + 0 * ldc + 2 * L);
+        c1_0.intoArray(c, co + 1 * ldc);
+        c1_1.intoArray(c, co + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, co + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, co + 2 * ldc);
+        c2_1.intoArray(c, co + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, co + 2 * ldc + 2 * L);
+        c3_0.intoArray(c, co + 3 * ldc);
+        c3_1.intoArray(c, co + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, co + 3 * ldc + 2 * L);
     }
 
-    /** 3×24 register tile: 9 accumulators, k-loop of broadcast A × vector B. */
-    private static void kernel3x24(float[] a, int ao, float[] b, int bBase, int[] bOffsets, int o0, int kb,
+    /** 6 rows × 2 vectors: 12 accumulators, k-loop of broadcast A × vector B. */
+    private static void kernel6x2v(float[] a, int ao, float[] b, int bo, int kb,
                                   float[] c, int co, int ldc, boolean load, float[] bias, int biasOff) {
-        FloatVector c00;
-        FloatVector c01;
-        FloatVector c02;
-        FloatVector c10;
-        FloatVector c11;
-        FloatVector c12;
-        FloatVector c20;
-        FloatVector c21;
-        FloatVector c22;
+        FloatVector c0_0, c0_1;
+        FloatVector c1_0, c1_1;
+        FloatVector c2_0, c2_1;
+        FloatVector c3_0, c3_1;
+        FloatVector c4_0, c4_1;
+        FloatVector c5_0, c5_1;
         if (load) {
-            c00 = FloatVector.fromArray(F, c, co + 0 * ldc + 0);
-            c01 = FloatVector.fromArray(F, c, co + 0 * ldc + 8);
-            c02 = FloatVector.fromArray(F, c, co + 0 * ldc + 16);
-            c10 = FloatVector.fromArray(F, c, co + 1 * ldc + 0);
-            c11 = FloatVector.fromArray(F, c, co + 1 * ldc + 8);
-            c12 = FloatVector.fromArray(F, c, co + 1 * ldc + 16);
-            c20 = FloatVector.fromArray(F, c, co + 2 * ldc + 0);
-            c21 = FloatVector.fromArray(F, c, co + 2 * ldc + 8);
-            c22 = FloatVector.fromArray(F, c, co + 2 * ldc + 16);
+            c0_0 = FloatVector.fromArray(F, c, co + 0 * ldc);
+            c0_1 = FloatVector.fromArray(F, c, co + 0 * ldc + 1 * L);
+            c1_0 = FloatVector.fromArray(F, c, co + 1 * ldc);
+            c1_1 = FloatVector.fromArray(F, c, co + 1 * ldc + 1 * L);
+            c2_0 = FloatVector.fromArray(F, c, co + 2 * ldc);
+            c2_1 = FloatVector.fromArray(F, c, co + 2 * ldc + 1 * L);
+            c3_0 = FloatVector.fromArray(F, c, co + 3 * ldc);
+            c3_1 = FloatVector.fromArray(F, c, co + 3 * ldc + 1 * L);
+            c4_0 = FloatVector.fromArray(F, c, co + 4 * ldc);
+            c4_1 = FloatVector.fromArray(F, c, co + 4 * ldc + 1 * L);
+            c5_0 = FloatVector.fromArray(F, c, co + 5 * ldc);
+            c5_1 = FloatVector.fromArray(F, c, co + 5 * ldc + 1 * L);
         } else {
-            FloatVector bias0 = FloatVector.broadcast(F, bias[biasOff + 0]);
-            c00 = bias0;
-            c01 = bias0;
-            c02 = bias0;
-            FloatVector bias1 = FloatVector.broadcast(F, bias[biasOff + 1]);
-            c10 = bias1;
-            c11 = bias1;
-            c12 = bias1;
-            FloatVector bias2 = FloatVector.broadcast(F, bias[biasOff + 2]);
-            c20 = bias2;
-            c21 = bias2;
-            c22 = bias2;
+            c0_0 = FloatVector.broadcast(F, bias[biasOff + 0]);
+            c0_1 = c0_0;
+            c1_0 = FloatVector.broadcast(F, bias[biasOff + 1]);
+            c1_1 = c1_0;
+            c2_0 = FloatVector.broadcast(F, bias[biasOff + 2]);
+            c2_1 = c2_0;
+            c3_0 = FloatVector.broadcast(F, bias[biasOff + 3]);
+            c3_1 = c3_0;
+            c4_0 = FloatVector.broadcast(F, bias[biasOff + 4]);
+            c4_1 = c4_0;
+            c5_0 = FloatVector.broadcast(F, bias[biasOff + 5]);
+            c5_1 = c5_0;
         }
         for (int kk = 0; kk < kb; kk++) {
-            int bo = bBase + bOffsets[o0 + kk];
             FloatVector b0 = FloatVector.fromArray(F, b, bo);
-            FloatVector b1 = FloatVector.fromArray(F, b, bo + 8);
-            FloatVector b2 = FloatVector.fromArray(F, b, bo + 16);
+            FloatVector b1 = FloatVector.fromArray(F, b, bo + 1 * L);
             FloatVector a0 = FloatVector.broadcast(F, a[ao + 0]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            c02 = a0.fma(b2, c02);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
             FloatVector a1 = FloatVector.broadcast(F, a[ao + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            c12 = a1.fma(b2, c12);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
             FloatVector a2 = FloatVector.broadcast(F, a[ao + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            c22 = a2.fma(b2, c22);
-            ao += 3;
-        }
-        c00.intoArray(c, co + 0 * ldc + 0);
-        c01.intoArray(c, co + 0 * ldc + 8);
-        c02.intoArray(c, co + 0 * ldc + 16);
-        c10.intoArray(c, co + 1 * ldc + 0);
-        c11.intoArray(c, co + 1 * ldc + 8);
-        c12.intoArray(c, co + 1 * ldc + 16);
-        c20.intoArray(c, co + 2 * ldc + 0);
-        c21.intoArray(c, co + 2 * ldc + 8);
-        c22.intoArray(c, co + 2 * ldc + 16);
-    }
-
-    /** 5×16 register tile: 10 accumulators, k-loop of broadcast A × vector B. */
-    private static void kernel5x16(float[] a, int ao, float[] b, int bBase, int[] bOffsets, int o0, int kb,
-                                  float[] c, int co, int ldc, boolean load, float[] bias, int biasOff) {
-        FloatVector c00;
-        FloatVector c01;
-        FloatVector c10;
-        FloatVector c11;
-        FloatVector c20;
-        FloatVector c21;
-        FloatVector c30;
-        FloatVector c31;
-        FloatVector c40;
-        FloatVector c41;
-        if (load) {
-            c00 = FloatVector.fromArray(F, c, co + 0 * ldc + 0);
-            c01 = FloatVector.fromArray(F, c, co + 0 * ldc + 8);
-            c10 = FloatVector.fromArray(F, c, co + 1 * ldc + 0);
-            c11 = FloatVector.fromArray(F, c, co + 1 * ldc + 8);
-            c20 = FloatVector.fromArray(F, c, co + 2 * ldc + 0);
-            c21 = FloatVector.fromArray(F, c, co + 2 * ldc + 8);
-            c30 = FloatVector.fromArray(F, c, co + 3 * ldc + 0);
-            c31 = FloatVector.fromArray(F, c, co + 3 * ldc + 8);
-            c40 = FloatVector.fromArray(F, c, co + 4 * ldc + 0);
-            c41 = FloatVector.fromArray(F, c, co + 4 * ldc + 8);
-        } else {
-            FloatVector bias0 = FloatVector.broadcast(F, bias[biasOff + 0]);
-            c00 = bias0;
-            c01 = bias0;
-            FloatVector bias1 = FloatVector.broadcast(F, bias[biasOff + 1]);
-            c10 = bias1;
-            c11 = bias1;
-            FloatVector bias2 = FloatVector.broadcast(F, bias[biasOff + 2]);
-            c20 = bias2;
-            c21 = bias2;
-            FloatVector bias3 = FloatVector.broadcast(F, bias[biasOff + 3]);
-            c30 = bias3;
-            c31 = bias3;
-            FloatVector bias4 = FloatVector.broadcast(F, bias[biasOff + 4]);
-            c40 = bias4;
-            c41 = bias4;
-        }
-        for (int kk = 0; kk < kb; kk++) {
-            int bo = bBase + bOffsets[o0 + kk];
-            FloatVector b0 = FloatVector.fromArray(F, b, bo);
-            FloatVector b1 = FloatVector.fromArray(F, b, bo + 8);
-            FloatVector a0 = FloatVector.broadcast(F, a[ao + 0]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(F, a[ao + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(F, a[ao + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
             FloatVector a3 = FloatVector.broadcast(F, a[ao + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
             FloatVector a4 = FloatVector.broadcast(F, a[ao + 4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            ao += 5;
-        }
-        c00.intoArray(c, co + 0 * ldc + 0);
-        c01.intoArray(c, co + 0 * ldc + 8);
-        c10.intoArray(c, co + 1 * ldc + 0);
-        c11.intoArray(c, co + 1 * ldc + 8);
-        c20.intoArray(c, co + 2 * ldc + 0);
-        c21.intoArray(c, co + 2 * ldc + 8);
-        c30.intoArray(c, co + 3 * ldc + 0);
-        c31.intoArray(c, co + 3 * ldc + 8);
-        c40.intoArray(c, co + 4 * ldc + 0);
-        c41.intoArray(c, co + 4 * ldc + 8);
-    }
-
-    /** 2×32 register tile: 8 accumulators, k-loop of broadcast A × vector B. */
-    private static void kernel2x32(float[] a, int ao, float[] b, int bBase, int[] bOffsets, int o0, int kb,
-                                  float[] c, int co, int ldc, boolean load, float[] bias, int biasOff) {
-        FloatVector c00;
-        FloatVector c01;
-        FloatVector c02;
-        FloatVector c03;
-        FloatVector c10;
-        FloatVector c11;
-        FloatVector c12;
-        FloatVector c13;
-        if (load) {
-            c00 = FloatVector.fromArray(F, c, co + 0 * ldc + 0);
-            c01 = FloatVector.fromArray(F, c, co + 0 * ldc + 8);
-            c02 = FloatVector.fromArray(F, c, co + 0 * ldc + 16);
-            c03 = FloatVector.fromArray(F, c, co + 0 * ldc + 24);
-            c10 = FloatVector.fromArray(F, c, co + 1 * ldc + 0);
-            c11 = FloatVector.fromArray(F, c, co + 1 * ldc + 8);
-            c12 = FloatVector.fromArray(F, c, co + 1 * ldc + 16);
-            c13 = FloatVector.fromArray(F, c, co + 1 * ldc + 24);
-        } else {
-            FloatVector bias0 = FloatVector.broadcast(F, bias[biasOff + 0]);
-            c00 = bias0;
-            c01 = bias0;
-            c02 = bias0;
-            c03 = bias0;
-            FloatVector bias1 = FloatVector.broadcast(F, bias[biasOff + 1]);
-            c10 = bias1;
-            c11 = bias1;
-            c12 = bias1;
-            c13 = bias1;
-        }
-        for (int kk = 0; kk < kb; kk++) {
-            int bo = bBase + bOffsets[o0 + kk];
-            FloatVector b0 = FloatVector.fromArray(F, b, bo);
-            FloatVector b1 = FloatVector.fromArray(F, b, bo + 8);
-            FloatVector b2 = FloatVector.fromArray(F, b, bo + 16);
-            FloatVector b3 = FloatVector.fromArray(F, b, bo + 24);
-            FloatVector a0 = FloatVector.broadcast(F, a[ao + 0]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            c02 = a0.fma(b2, c02);
-            c03 = a0.fma(b3, c03);
-            FloatVector a1 = FloatVector.broadcast(F, a[ao + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            c12 = a1.fma(b2, c12);
-            c13 = a1.fma(b3, c13);
-            ao += 2;
-        }
-        c00.intoArray(c, co + 0 * ldc + 0);
-        c01.intoArray(c, co + 0 * ldc + 8);
-        c02.intoArray(c, co + 0 * ldc + 16);
-        c03.intoArray(c, co + 0 * ldc + 24);
-        c10.intoArray(c, co + 1 * ldc + 0);
-        c11.intoArray(c, co + 1 * ldc + 8);
-        c12.intoArray(c, co + 1 * ldc + 16);
-        c13.intoArray(c, co + 1 * ldc + 24);
-    }
-
-    /** 8×8 register tile: 8 accumulators, k-loop of broadcast A × vector B. */
-    private static void kernel8x8(float[] a, int ao, float[] b, int bBase, int[] bOffsets, int o0, int kb,
-                                  float[] c, int co, int ldc, boolean load, float[] bias, int biasOff) {
-        FloatVector c00;
-        FloatVector c10;
-        FloatVector c20;
-        FloatVector c30;
-        FloatVector c40;
-        FloatVector c50;
-        FloatVector c60;
-        FloatVector c70;
-        if (load) {
-            c00 = FloatVector.fromArray(F, c, co + 0 * ldc + 0);
-            c10 = FloatVector.fromArray(F, c, co + 1 * ldc + 0);
-            c20 = FloatVector.fromArray(F, c, co + 2 * ldc + 0);
-            c30 = FloatVector.fromArray(F, c, co + 3 * ldc + 0);
-            c40 = FloatVector.fromArray(F, c, co + 4 * ldc + 0);
-            c50 = FloatVector.fromArray(F, c, co + 5 * ldc + 0);
-            c60 = FloatVector.fromArray(F, c, co + 6 * ldc + 0);
-            c70 = FloatVector.fromArray(F, c, co + 7 * ldc + 0);
-        } else {
-            FloatVector bias0 = FloatVector.broadcast(F, bias[biasOff + 0]);
-            c00 = bias0;
-            FloatVector bias1 = FloatVector.broadcast(F, bias[biasOff + 1]);
-            c10 = bias1;
-            FloatVector bias2 = FloatVector.broadcast(F, bias[biasOff + 2]);
-            c20 = bias2;
-            FloatVector bias3 = FloatVector.broadcast(F, bias[biasOff + 3]);
-            c30 = bias3;
-            FloatVector bias4 = FloatVector.broadcast(F, bias[biasOff + 4]);
-            c40 = bias4;
-            FloatVector bias5 = FloatVector.broadcast(F, bias[biasOff + 5]);
-            c50 = bias5;
-            FloatVector bias6 = FloatVector.broadcast(F, bias[biasOff + 6]);
-            c60 = bias6;
-            FloatVector bias7 = FloatVector.broadcast(F, bias[biasOff + 7]);
-            c70 = bias7;
-        }
-        for (int kk = 0; kk < kb; kk++) {
-            int bo = bBase + bOffsets[o0 + kk];
-            FloatVector b0 = FloatVector.fromArray(F, b, bo);
-            FloatVector a0 = FloatVector.broadcast(F, a[ao + 0]);
-            c00 = a0.fma(b0, c00);
-            FloatVector a1 = FloatVector.broadcast(F, a[ao + 1]);
-            c10 = a1.fma(b0, c10);
-            FloatVector a2 = FloatVector.broadcast(F, a[ao + 2]);
-            c20 = a2.fma(b0, c20);
-            FloatVector a3 = FloatVector.broadcast(F, a[ao + 3]);
-            c30 = a3.fma(b0, c30);
-            FloatVector a4 = FloatVector.broadcast(F, a[ao + 4]);
-            c40 = a4.fma(b0, c40);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
             FloatVector a5 = FloatVector.broadcast(F, a[ao + 5]);
-            c50 = a5.fma(b0, c50);
-            FloatVector a6 = FloatVector.broadcast(F, a[ao + 6]);
-            c60 = a6.fma(b0, c60);
-            FloatVector a7 = FloatVector.broadcast(F, a[ao + 7]);
-            c70 = a7.fma(b0, c70);
-            ao += 8;
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+            ao += 6;
+            bo += 2 * L;
         }
-        c00.intoArray(c, co + 0 * ldc + 0);
-        c10.intoArray(c, co + 1 * ldc + 0);
-        c20.intoArray(c, co + 2 * ldc + 0);
-        c30.intoArray(c, co + 3 * ldc + 0);
-        c40.intoArray(c, co + 4 * ldc + 0);
-        c50.intoArray(c, co + 5 * ldc + 0);
-        c60.intoArray(c, co + 6 * ldc + 0);
-        c70.intoArray(c, co + 7 * ldc + 0);
+        c0_0.intoArray(c, co + 0 * ldc);
+        c0_1.intoArray(c, co + 0 * ldc + 1 * L);
+        c1_0.intoArray(c, co + 1 * ldc);
+        c1_1.intoArray(c, co + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, co + 2 * ldc);
+        c2_1.intoArray(c, co + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, co + 3 * ldc);
+        c3_1.intoArray(c, co + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, co + 4 * ldc);
+        c4_1.intoArray(c, co + 4 * ldc + 1 * L);
+        c5_0.intoArray(c, co + 5 * ldc);
+        c5_1.intoArray(c, co + 5 * ldc + 1 * L);
     }
 
-    /** 3×32 register tile: 12 accumulators, k-loop of broadcast A × vector B. */
-    private static void kernel3x32(float[] a, int ao, float[] b, int bBase, int[] bOffsets, int o0, int kb,
+    /** 8 rows × 2 vectors: 16 accumulators, k-loop of broadcast A × vector B. */
+    private static void kernel8x2v(float[] a, int ao, float[] b, int bo, int kb,
                                   float[] c, int co, int ldc, boolean load, float[] bias, int biasOff) {
-        FloatVector c00;
-        FloatVector c01;
-        FloatVector c02;
-        FloatVector c03;
-        FloatVector c10;
-        FloatVector c11;
-        FloatVector c12;
-        FloatVector c13;
-        FloatVector c20;
-        FloatVector c21;
-        FloatVector c22;
-        FloatVector c23;
+        FloatVector c0_0, c0_1;
+        FloatVector c1_0, c1_1;
+        FloatVector c2_0, c2_1;
+        FloatVector c3_0, c3_1;
+        FloatVector c4_0, c4_1;
+        FloatVector c5_0, c5_1;
+        FloatVector c6_0, c6_1;
+        FloatVector c7_0, c7_1;
         if (load) {
-            c00 = FloatVector.fromArray(F, c, co + 0 * ldc + 0);
-            c01 = FloatVector.fromArray(F, c, co + 0 * ldc + 8);
-            c02 = FloatVector.fromArray(F, c, co + 0 * ldc + 16);
-            c03 = FloatVector.fromArray(F, c, co + 0 * ldc + 24);
-            c10 = FloatVector.fromArray(F, c, co + 1 * ldc + 0);
-            c11 = FloatVector.fromArray(F, c, co + 1 * ldc + 8);
-            c12 = FloatVector.fromArray(F, c, co + 1 * ldc + 16);
-            c13 = FloatVector.fromArray(F, c, co + 1 * ldc + 24);
-            c20 = FloatVector.fromArray(F, c, co + 2 * ldc + 0);
-            c21 = FloatVector.fromArray(F, c, co + 2 * ldc + 8);
-            c22 = FloatVector.fromArray(F, c, co + 2 * ldc + 16);
-            c23 = FloatVector.fromArray(F, c, co + 2 * ldc + 24);
+            c0_0 = FloatVector.fromArray(F, c, co + 0 * ldc);
+            c0_1 = FloatVector.fromArray(F, c, co + 0 * ldc + 1 * L);
+            c1_0 = FloatVector.fromArray(F, c, co + 1 * ldc);
+            c1_1 = FloatVector.fromArray(F, c, co + 1 * ldc + 1 * L);
+            c2_0 = FloatVector.fromArray(F, c, co + 2 * ldc);
+            c2_1 = FloatVector.fromArray(F, c, co + 2 * ldc + 1 * L);
+            c3_0 = FloatVector.fromArray(F, c, co + 3 * ldc);
+            c3_1 = FloatVector.fromArray(F, c, co + 3 * ldc + 1 * L);
+            c4_0 = FloatVector.fromArray(F, c, co + 4 * ldc);
+            c4_1 = FloatVector.fromArray(F, c, co + 4 * ldc + 1 * L);
+            c5_0 = FloatVector.fromArray(F, c, co + 5 * ldc);
+            c5_1 = FloatVector.fromArray(F, c, co + 5 * ldc + 1 * L);
+            c6_0 = FloatVector.fromArray(F, c, co + 6 * ldc);
+            c6_1 = FloatVector.fromArray(F, c, co + 6 * ldc + 1 * L);
+            c7_0 = FloatVector.fromArray(F, c, co + 7 * ldc);
+            c7_1 = FloatVector.fromArray(F, c, co + 7 * ldc + 1 * L);
         } else {
-            FloatVector bias0 = FloatVector.broadcast(F, bias[biasOff + 0]);
-            c00 = bias0;
-            c01 = bias0;
-            c02 = bias0;
-            c03 = bias0;
-            FloatVector bias1 = FloatVector.broadcast(F, bias[biasOff + 1]);
-            c10 = bias1;
-            c11 = bias1;
-            c12 = bias1;
-            c13 = bias1;
-            FloatVector bias2 = FloatVector.broadcast(F, bias[biasOff + 2]);
-            c20 = bias2;
-            c21 = bias2;
-            c22 = bias2;
-            c23 = bias2;
+            c0_0 = FloatVector.broadcast(F, bias[biasOff + 0]);
+            c0_1 = c0_0;
+            c1_0 = FloatVector.broadcast(F, bias[biasOff + 1]);
+            c1_1 = c1_0;
+            c2_0 = FloatVector.broadcast(F, bias[biasOff + 2]);
+            c2_1 = c2_0;
+            c3_0 = FloatVector.broadcast(F, bias[biasOff + 3]);
+            c3_1 = c3_0;
+            c4_0 = FloatVector.broadcast(F, bias[biasOff + 4]);
+            c4_1 = c4_0;
+            c5_0 = FloatVector.broadcast(F, bias[biasOff + 5]);
+            c5_1 = c5_0;
+            c6_0 = FloatVector.broadcast(F, bias[biasOff + 6]);
+            c6_1 = c6_0;
+            c7_0 = FloatVector.broadcast(F, bias[biasOff + 7]);
+            c7_1 = c7_0;
         }
         for (int kk = 0; kk < kb; kk++) {
-            int bo = bBase + bOffsets[o0 + kk];
             FloatVector b0 = FloatVector.fromArray(F, b, bo);
-            FloatVector b1 = FloatVector.fromArray(F, b, bo + 8);
-            FloatVector b2 = FloatVector.fromArray(F, b, bo + 16);
-            FloatVector b3 = FloatVector.fromArray(F, b, bo + 24);
+            FloatVector b1 = FloatVector.fromArray(F, b, bo + 1 * L);
             FloatVector a0 = FloatVector.broadcast(F, a[ao + 0]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            c02 = a0.fma(b2, c02);
-            c03 = a0.fma(b3, c03);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
             FloatVector a1 = FloatVector.broadcast(F, a[ao + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            c12 = a1.fma(b2, c12);
-            c13 = a1.fma(b3, c13);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
             FloatVector a2 = FloatVector.broadcast(F, a[ao + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            c22 = a2.fma(b2, c22);
-            c23 = a2.fma(b3, c23);
-            ao += 3;
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(F, a[ao + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(F, a[ao + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(F, a[ao + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+            FloatVector a6 = FloatVector.broadcast(F, a[ao + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            c6_1 = a6.fma(b1, c6_1);
+            FloatVector a7 = FloatVector.broadcast(F, a[ao + 7]);
+            c7_0 = a7.fma(b0, c7_0);
+            c7_1 = a7.fma(b1, c7_1);
+            ao += 8;
+            bo += 2 * L;
         }
-        c00.intoArray(c, co + 0 * ldc + 0);
-        c01.intoArray(c, co + 0 * ldc + 8);
-        c02.intoArray(c, co + 0 * ldc + 16);
-        c03.intoArray(c, co + 0 * ldc + 24);
-        c10.intoArray(c, co + 1 * ldc + 0);
-        c11.intoArray(c, co + 1 * ldc + 8);
-        c12.intoArray(c, co + 1 * ldc + 16);
-        c13.intoArray(c, co + 1 * ldc + 24);
-        c20.intoArray(c, co + 2 * ldc + 0);
-        c21.intoArray(c, co + 2 * ldc + 8);
-        c22.intoArray(c, co + 2 * ldc + 16);
-        c23.intoArray(c, co + 2 * ldc + 24);
+        c0_0.intoArray(c, co + 0 * ldc);
+        c0_1.intoArray(c, co + 0 * ldc + 1 * L);
+        c1_0.intoArray(c, co + 1 * ldc);
+        c1_1.intoArray(c, co + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, co + 2 * ldc);
+        c2_1.intoArray(c, co + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, co + 3 * ldc);
+        c3_1.intoArray(c, co + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, co + 4 * ldc);
+        c4_1.intoArray(c, co + 4 * ldc + 1 * L);
+        c5_0.intoArray(c, co + 5 * ldc);
+        c5_1.intoArray(c, co + 5 * ldc + 1 * L);
+        c6_0.intoArray(c, co + 6 * ldc);
+        c6_1.intoArray(c, co + 6 * ldc + 1 * L);
+        c7_0.intoArray(c, co + 7 * ldc);
+        c7_1.intoArray(c, co + 7 * ldc + 1 * L);
+    }
+
+    /** 8 rows × 3 vectors: 24 accumulators, k-loop of broadcast A × vector B. */
+    private static void kernel8x3v(float[] a, int ao, float[] b, int bo, int kb,
+                                  float[] c, int co, int ldc, boolean load, float[] bias, int biasOff) {
+        FloatVector c0_0, c0_1, c0_2;
+        FloatVector c1_0, c1_1, c1_2;
+        FloatVector c2_0, c2_1, c2_2;
+        FloatVector c3_0, c3_1, c3_2;
+        FloatVector c4_0, c4_1, c4_2;
+        FloatVector c5_0, c5_1, c5_2;
+        FloatVector c6_0, c6_1, c6_2;
+        FloatVector c7_0, c7_1, c7_2;
+        if (load) {
+            c0_0 = FloatVector.fromArray(F, c, co + 0 * ldc);
+            c0_1 = FloatVector.fromArray(F, c, co + 0 * ldc + 1 * L);
+            c0_2 = FloatVector.fromArray(F, c, co + 0 * ldc + 2 * L);
+            c1_0 = FloatVector.fromArray(F, c, co + 1 * ldc);
+            c1_1 = FloatVector.fromArray(F, c, co + 1 * ldc + 1 * L);
+            c1_2 = FloatVector.fromArray(F, c, co + 1 * ldc + 2 * L);
+            c2_0 = FloatVector.fromArray(F, c, co + 2 * ldc);
+            c2_1 = FloatVector.fromArray(F, c, co + 2 * ldc + 1 * L);
+            c2_2 = FloatVector.fromArray(F, c, co + 2 * ldc + 2 * L);
+            c3_0 = FloatVector.fromArray(F, c, co + 3 * ldc);
+            c3_1 = FloatVector.fromArray(F, c, co + 3 * ldc + 1 * L);
+            c3_2 = FloatVector.fromArray(F, c, co + 3 * ldc + 2 * L);
+            c4_0 = FloatVector.fromArray(F, c, co + 4 * ldc);
+            c4_1 = FloatVector.fromArray(F, c, co + 4 * ldc + 1 * L);
+            c4_2 = FloatVector.fromArray(F, c, co + 4 * ldc + 2 * L);
+            c5_0 = FloatVector.fromArray(F, c, co + 5 * ldc);
+            c5_1 = FloatVector.fromArray(F, c, co + 5 * ldc + 1 * L);
+            c5_2 = FloatVector.fromArray(F, c, co + 5 * ldc + 2 * L);
+            c6_0 = FloatVector.fromArray(F, c, co + 6 * ldc);
+            c6_1 = FloatVector.fromArray(F, c, co + 6 * ldc + 1 * L);
+            c6_2 = FloatVector.fromArray(F, c, co + 6 * ldc + 2 * L);
+            c7_0 = FloatVector.fromArray(F, c, co + 7 * ldc);
+            c7_1 = FloatVector.fromArray(F, c, co + 7 * ldc + 1 * L);
+            c7_2 = FloatVector.fromArray(F, c, co + 7 * ldc + 2 * L);
+        } else {
+            c0_0 = FloatVector.broadcast(F, bias[biasOff + 0]);
+            c0_1 = c0_0;
+            c0_2 = c0_0;
+            c1_0 = FloatVector.broadcast(F, bias[biasOff + 1]);
+            c1_1 = c1_0;
+            c1_2 = c1_0;
+            c2_0 = FloatVector.broadcast(F, bias[biasOff + 2]);
+            c2_1 = c2_0;
+            c2_2 = c2_0;
+            c3_0 = FloatVector.broadcast(F, bias[biasOff + 3]);
+            c3_1 = c3_0;
+            c3_2 = c3_0;
+            c4_0 = FloatVector.broadcast(F, bias[biasOff + 4]);
+            c4_1 = c4_0;
+            c4_2 = c4_0;
+            c5_0 = FloatVector.broadcast(F, bias[biasOff + 5]);
+            c5_1 = c5_0;
+            c5_2 = c5_0;
+            c6_0 = FloatVector.broadcast(F, bias[biasOff + 6]);
+            c6_1 = c6_0;
+            c6_2 = c6_0;
+            c7_0 = FloatVector.broadcast(F, bias[biasOff + 7]);
+            c7_1 = c7_0;
+            c7_2 = c7_0;
+        }
+        for (int kk = 0; kk < kb; kk++) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bo);
+            FloatVector b1 = FloatVector.fromArray(F, b, bo + 1 * L);
+            FloatVector b2 = FloatVector.fromArray(F, b, bo + 2 * L);
+            FloatVector a0 = FloatVector.broadcast(F, a[ao + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            c0_2 = a0.fma(b2, c0_2);
+            FloatVector a1 = FloatVector.broadcast(F, a[ao + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            c1_2 = a1.fma(b2, c1_2);
+            FloatVector a2 = FloatVector.broadcast(F, a[ao + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            c2_2 = a2.fma(b2, c2_2);
+            FloatVector a3 = FloatVector.broadcast(F, a[ao + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            c3_2 = a3.fma(b2, c3_2);
+            FloatVector a4 = FloatVector.broadcast(F, a[ao + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            c4_2 = a4.fma(b2, c4_2);
+            FloatVector a5 = FloatVector.broadcast(F, a[ao + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+            c5_2 = a5.fma(b2, c5_2);
+            FloatVector a6 = FloatVector.broadcast(F, a[ao + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            c6_1 = a6.fma(b1, c6_1);
+            c6_2 = a6.fma(b2, c6_2);
+            FloatVector a7 = FloatVector.broadcast(F, a[ao + 7]);
+            c7_0 = a7.fma(b0, c7_0);
+            c7_1 = a7.fma(b1, c7_1);
+            c7_2 = a7.fma(b2, c7_2);
+            ao += 8;
+            bo += 3 * L;
+        }
+        c0_0.intoArray(c, co + 0 * ldc);
+        c0_1.intoArray(c, co + 0 * ldc + 1 * L);
+        c0_2.intoArray(c, co + 0 * ldc + 2 * L);
+        c1_0.intoArray(c, co + 1 * ldc);
+        c1_1.intoArray(c, co + 1 * ldc + 1 * L);
+        c1_2.intoArray(c, co + 1 * ldc + 2 * L);
+        c2_0.intoArray(c, co + 2 * ldc);
+        c2_1.intoArray(c, co + 2 * ldc + 1 * L);
+        c2_2.intoArray(c, co + 2 * ldc + 2 * L);
+        c3_0.intoArray(c, co + 3 * ldc);
+        c3_1.intoArray(c, co + 3 * ldc + 1 * L);
+        c3_2.intoArray(c, co + 3 * ldc + 2 * L);
+        c4_0.intoArray(c, co + 4 * ldc);
+        c4_1.intoArray(c, co + 4 * ldc + 1 * L);
+        c4_2.intoArray(c, co + 4 * ldc + 2 * L);
+        c5_0.intoArray(c, co + 5 * ldc);
+        c5_1.intoArray(c, co + 5 * ldc + 1 * L);
+        c5_2.intoArray(c, co + 5 * ldc + 2 * L);
+        c6_0.intoArray(c, co + 6 * ldc);
+        c6_1.intoArray(c, co + 6 * ldc + 1 * L);
+        c6_2.intoArray(c, co + 6 * ldc + 2 * L);
+        c7_0.intoArray(c, co + 7 * ldc);
+        c7_1.intoArray(c, co + 7 * ldc + 1 * L);
+        c7_2.intoArray(c, co + 7 * ldc + 2 * L);
+    }
+
+    /** 12 rows × 2 vectors: 24 accumulators, k-loop of broadcast A × vector B. */
+    private static void kernel12x2v(float[] a, int ao, float[] b, int bo, int kb,
+                                  float[] c, int co, int ldc, boolean load, float[] bias, int biasOff) {
+        FloatVector c0_0, c0_1;
+        FloatVector c1_0, c1_1;
+        FloatVector c2_0, c2_1;
+        FloatVector c3_0, c3_1;
+        FloatVector c4_0, c4_1;
+        FloatVector c5_0, c5_1;
+        FloatVector c6_0, c6_1;
+        FloatVector c7_0, c7_1;
+        FloatVector c8_0, c8_1;
+        FloatVector c9_0, c9_1;
+        FloatVector c10_0, c10_1;
+        FloatVector c11_0, c11_1;
+        if (load) {
+            c0_0 = FloatVector.fromArray(F, c, co + 0 * ldc);
+            c0_1 = FloatVector.fromArray(F, c, co + 0 * ldc + 1 * L);
+            c1_0 = FloatVector.fromArray(F, c, co + 1 * ldc);
+            c1_1 = FloatVector.fromArray(F, c, co + 1 * ldc + 1 * L);
+            c2_0 = FloatVector.fromArray(F, c, co + 2 * ldc);
+            c2_1 = FloatVector.fromArray(F, c, co + 2 * ldc + 1 * L);
+            c3_0 = FloatVector.fromArray(F, c, co + 3 * ldc);
+            c3_1 = FloatVector.fromArray(F, c, co + 3 * ldc + 1 * L);
+            c4_0 = FloatVector.fromArray(F, c, co + 4 * ldc);
+            c4_1 = FloatVector.fromArray(F, c, co + 4 * ldc + 1 * L);
+            c5_0 = FloatVector.fromArray(F, c, co + 5 * ldc);
+            c5_1 = FloatVector.fromArray(F, c, co + 5 * ldc + 1 * L);
+            c6_0 = FloatVector.fromArray(F, c, co + 6 * ldc);
+            c6_1 = FloatVector.fromArray(F, c, co + 6 * ldc + 1 * L);
+            c7_0 = FloatVector.fromArray(F, c, co + 7 * ldc);
+            c7_1 = FloatVector.fromArray(F, c, co + 7 * ldc + 1 * L);
+            c8_0 = FloatVector.fromArray(F, c, co + 8 * ldc);
+            c8_1 = FloatVector.fromArray(F, c, co + 8 * ldc + 1 * L);
+            c9_0 = FloatVector.fromArray(F, c, co + 9 * ldc);
+            c9_1 = FloatVector.fromArray(F, c, co + 9 * ldc + 1 * L);
+            c10_0 = FloatVector.fromArray(F, c, co + 10 * ldc);
+            c10_1 = FloatVector.fromArray(F, c, co + 10 * ldc + 1 * L);
+            c11_0 = FloatVector.fromArray(F, c, co + 11 * ldc);
+            c11_1 = FloatVector.fromArray(F, c, co + 11 * ldc + 1 * L);
+        } else {
+            c0_0 = FloatVector.broadcast(F, bias[biasOff + 0]);
+            c0_1 = c0_0;
+            c1_0 = FloatVector.broadcast(F, bias[biasOff + 1]);
+            c1_1 = c1_0;
+            c2_0 = FloatVector.broadcast(F, bias[biasOff + 2]);
+            c2_1 = c2_0;
+            c3_0 = FloatVector.broadcast(F, bias[biasOff + 3]);
+            c3_1 = c3_0;
+            c4_0 = FloatVector.broadcast(F, bias[biasOff + 4]);
+            c4_1 = c4_0;
+            c5_0 = FloatVector.broadcast(F, bias[biasOff + 5]);
+            c5_1 = c5_0;
+            c6_0 = FloatVector.broadcast(F, bias[biasOff + 6]);
+            c6_1 = c6_0;
+            c7_0 = FloatVector.broadcast(F, bias[biasOff + 7]);
+            c7_1 = c7_0;
+            c8_0 = FloatVector.broadcast(F, bias[biasOff + 8]);
+            c8_1 = c8_0;
+            c9_0 = FloatVector.broadcast(F, bias[biasOff + 9]);
+            c9_1 = c9_0;
+            c10_0 = FloatVector.broadcast(F, bias[biasOff + 10]);
+            c10_1 = c10_0;
+            c11_0 = FloatVector.broadcast(F, bias[biasOff + 11]);
+            c11_1 = c11_0;
+        }
+        for (int kk = 0; kk < kb; kk++) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bo);
+            FloatVector b1 = FloatVector.fromArray(F, b, bo + 1 * L);
+            FloatVector a0 = FloatVector.broadcast(F, a[ao + 0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(F, a[ao + 1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(F, a[ao + 2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(F, a[ao + 3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(F, a[ao + 4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(F, a[ao + 5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+            FloatVector a6 = FloatVector.broadcast(F, a[ao + 6]);
+            c6_0 = a6.fma(b0, c6_0);
+            c6_1 = a6.fma(b1, c6_1);
+            FloatVector a7 = FloatVector.broadcast(F, a[ao + 7]);
+            c7_0 = a7.fma(b0, c7_0);
+            c7_1 = a7.fma(b1, c7_1);
+            FloatVector a8 = FloatVector.broadcast(F, a[ao + 8]);
+            c8_0 = a8.fma(b0, c8_0);
+            c8_1 = a8.fma(b1, c8_1);
+            FloatVector a9 = FloatVector.broadcast(F, a[ao + 9]);
+            c9_0 = a9.fma(b0, c9_0);
+            c9_1 = a9.fma(b1, c9_1);
+            FloatVector a10 = FloatVector.broadcast(F, a[ao + 10]);
+            c10_0 = a10.fma(b0, c10_0);
+            c10_1 = a10.fma(b1, c10_1);
+            FloatVector a11 = FloatVector.broadcast(F, a[ao + 11]);
+            c11_0 = a11.fma(b0, c11_0);
+            c11_1 = a11.fma(b1, c11_1);
+            ao += 12;
+            bo += 2 * L;
+        }
+        c0_0.intoArray(c, co + 0 * ldc);
+        c0_1.intoArray(c, co + 0 * ldc + 1 * L);
+        c1_0.intoArray(c, co + 1 * ldc);
+        c1_1.intoArray(c, co + 1 * ldc + 1 * L);
+        c2_0.intoArray(c, co + 2 * ldc);
+        c2_1.intoArray(c, co + 2 * ldc + 1 * L);
+        c3_0.intoArray(c, co + 3 * ldc);
+        c3_1.intoArray(c, co + 3 * ldc + 1 * L);
+        c4_0.intoArray(c, co + 4 * ldc);
+        c4_1.intoArray(c, co + 4 * ldc + 1 * L);
+        c5_0.intoArray(c, co + 5 * ldc);
+        c5_1.intoArray(c, co + 5 * ldc + 1 * L);
+        c6_0.intoArray(c, co + 6 * ldc);
+        c6_1.intoArray(c, co + 6 * ldc + 1 * L);
+        c7_0.intoArray(c, co + 7 * ldc);
+        c7_1.intoArray(c, co + 7 * ldc + 1 * L);
+        c8_0.intoArray(c, co + 8 * ldc);
+        c8_1.intoArray(c, co + 8 * ldc + 1 * L);
+        c9_0.intoArray(c, co + 9 * ldc);
+        c9_1.intoArray(c, co + 9 * ldc + 1 * L);
+        c10_0.intoArray(c, co + 10 * ldc);
+        c10_1.intoArray(c, co + 10 * ldc + 1 * L);
+        c11_0.intoArray(c, co + 11 * ldc);
+        c11_1.intoArray(c, co + 11 * ldc + 1 * L);
     }
 }

@@ -126,4 +126,36 @@ class GemmKernelsTest {
         assertThatThrownBy(() -> GemmSimd.INSTANCE.multiply(p, 1, 3, new float[6], 0, 2, 2, new float[4], 0, 2))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rows [1, 3)");
     }
+
+    @ParameterizedTest(name = "batch={0} in={1} out={2}")
+    @MethodSource("shapes")
+    void linearSimdEqualsPlainAndReference(int batch, int out, int in) {
+        Random rnd = new Random(17L * batch + out + 3L * in);
+        float[] w = random(rnd, out * in);
+        float[] bias = random(rnd, out);
+        float[] x = random(rnd, batch * in + 1);
+        float[] simd = new float[batch * out + 2];
+        float[] plain = new float[batch * out + 2];
+        GemmSimd.INSTANCE.linear(GemmSimd.INSTANCE.pack(w, 0, out, in, in, bias), x, 1, batch, simd, 2);
+        GemmPlain.INSTANCE.linear(GemmPlain.INSTANCE.pack(w, 0, out, in, in, bias), x, 1, batch, plain, 2);
+        assertThat(simd).containsExactly(plain);
+        for (int b = 0; b < batch; b++) {
+            for (int o = 0; o < out; o++) {
+                double acc = bias[o];
+                for (int i = 0; i < in; i++) {
+                    acc += (double) w[o * in + i] * x[1 + b * in + i];
+                }
+                assertThat((double) simd[2 + b * out + o]).isCloseTo(acc, org.assertj.core.data.Offset.offset(4e-6 * (in + 1)));
+            }
+        }
+    }
+
+    @Test
+    void linearRejectsShortArrays() {
+        PackedMatrix w = GemmSimd.INSTANCE.pack(new float[12], 0, 3, 4, 4, null);
+        assertThatThrownBy(() -> GemmSimd.INSTANCE.linear(w, new float[7], 0, 2, new float[6], 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("linear input [2, 4]");
+        assertThatThrownBy(() -> GemmPlain.INSTANCE.linear(w, new float[8], 0, 2, new float[5], 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("linear output [2, 3]");
+    }
 }
