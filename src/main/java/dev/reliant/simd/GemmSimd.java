@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link GemmPlain}). Partial tiles at the edges go through a small scratch tile.
  *
  * <p>The vector width is the platform's preferred one (8 lanes on AVX2, 16 on AVX-512); the tile
- * per width (4×24 / 12×32 by default, others with {@code -Dreliant.gemm.tile=RxC}) was picked
+ * per width (4×24 / 8×32 by default, others with {@code -Dreliant.gemm.tile=RxC}) was picked
  * by measurement, see docs/performance.md. Results do not depend on either choice.
  */
 public final class GemmSimd implements GemmKernels {
@@ -25,7 +25,7 @@ public final class GemmSimd implements GemmKernels {
     /** Float lanes per vector: 8 with AVX2, 16 with AVX-512. */
     static final int L = F.length();
     /** Register tile "rows x columns", by measurement per vector width (docs/performance.md). */
-    static final String TILE = System.getProperty("reliant.gemm.tile", L >= 16 ? "12x32" : "4x24");
+    static final String TILE = System.getProperty("reliant.gemm.tile", L >= 16 ? "8x32" : "4x24");
     /** Rows per register tile. */
     static final int MR = Integer.parseInt(TILE.substring(0, TILE.indexOf('x')));
     /** Vectors per tile row. */
