@@ -1,6 +1,8 @@
 package dev.reliant.cli;
 
 import dev.reliant.simd.FmaProbe;
+import dev.reliant.simd.Simd;
+import dev.reliant.simd.TwinComparison;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,7 +37,12 @@ public final class SelfChecks {
     public static SelfChecks standard() {
         List<SelfCheck> checks = new ArrayList<>();
         checks.add(fmaProbe());
-        // Kernels: add SIMD-vs-plain comparisons here, one check per kernel family.
+        // Each kernel family against its plain twin; needs the Vector API module to be loaded.
+        checks.add(twin("gemm-and-linear", TwinComparison::gemm));
+        checks.add(twin("convolution", TwinComparison::conv));
+        checks.add(twin("elementwise-and-batchnorm", TwinComparison::elementwise));
+        checks.add(twin("pooling-and-softmax", TwinComparison::poolingAndSoftmax));
+        checks.add(twin("network-determinism", TwinComparison::chain));
         return new SelfChecks(checks);
     }
 
@@ -60,6 +67,13 @@ public final class SelfChecks {
                 return name;
             }
         };
+    }
+
+    /** A SIMD-vs-plain check, reported as skipped when the Vector API module is not loaded. */
+    static SelfCheck twin(String name, Supplier<String> body) {
+        return check(name, () -> Simd.vectorApiAvailable()
+                ? body.get()
+                : "skipped: the Vector API module is not loaded, only the plain kernels can run");
     }
 
     /** The FMA probe (of the active kernel variant) yields a finite, positive rate. */

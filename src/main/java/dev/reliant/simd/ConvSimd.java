@@ -4,14 +4,14 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Convolution on the Vector API, three paths:
+ * Convolution on the Vector API, two paths:
  * <ul>
- *   <li>stride 1 (any kernel, padding, dilation; 1×1 included): "shifted input" implicit GEMM.
- *       The image is copied once into a zero-padded buffer; flattened, output position
- *       n' = oy·Wp + ox reads input n' + offset(ci, kh, kw): every row of a B panel is a run of
+ *   <li>GEMM ("shifted input" implicit GEMM), any kernel, stride, padding, dilation and groups,
+ *       1×1 included. The image is copied once into a zero-padded buffer split into stride
+ *       phases (just the padded image for stride 1). Flattened, output position
+ *       n' = oy·Wq + ox reads n' + offset(ci, kh, kw): every row of a B panel is a run of
  *       consecutive floats of that buffer, so packing B is a vector copy and no im2col exists.
- *       The Wp − outW wrap-around columns per row are computed and dropped.</li>
- *   <li>other strides: im2col columns packed straight into the GEMM's B panels.</li>
+ *       The Wq − outW wrap-around columns per row are computed and dropped.</li>
  *   <li>depthwise: a direct kernel vectorised along output columns (stride 1); other strides and
  *       edges use the reference rule.</li>
  * </ul>
@@ -46,22 +46,49 @@ public final class ConvSimd implements ConvKernels {
             float[] groupBias = java.util.Arrays.copyOfRange(b, g * coutG, (g + 1) * coutG);
             packed[g] = GemmSimd.INSTANCE.pack(w, g * coutG * s.depth(), coutG, s.depth(), s.depth(), groupBias);
         }
-        return new PreparedConv(s, w, b, packed, isShifted(s) ? shiftedOffsets(s) : null);
+        return new PreparedConv(s, w, b, packed, shiftedOffsets(s));
     }
 
-    private static boolean isShifted(ConvShape s) {
-        return s.strideH == 1 && s.strideW == 1;
+    /** Geometry of the polyphase copy of one image group: s_h·s_w phase planes per channel. */
+    private static final class Phases {
+        final int planeH;
+        final int planeW;
+        final int phases;
+
+        Phases(ConvShape s) {
+            planeH = PackedMatrix.ceilDiv(s.inHeight + 2 * s.padH, s.strideH);
+            planeW = PackedMatrix.ceilDiv(s.inWidth + 2 * s.padW, s.strideW);
+            phases = s.strideH * s.strideW;
+        }
+
+        int channelSize() {
+            return phases * planeH * planeW;
+        }
+
+        /** Length of the flattened output: rows of planeW, the last one only outW long. */
+        int flatOutput(ConvShape s) {
+            return (s.outHeight - 1) * planeW + s.outWidth;
+        }
     }
 
+    /**
+     * Offset of each (channel, kernel row, kernel column) in the polyphase copy. Tap (kh, kw) of
+     * output (oy, ox) reads padded row oy·sh + kh·dh, i.e. phase (kh·dh mod sh) at phase row
+     * oy + kh·dh / sh; likewise for columns. So within a phase plane, consecutive outputs read
+     * consecutive floats for every stride.
+     */
     private static int[] shiftedOffsets(ConvShape s) {
-        int hp = s.inHeight + 2 * s.padH;
-        int wp = s.inWidth + 2 * s.padW;
+        Phases ph = new Phases(s);
         int[] offsets = new int[Math.max(s.depth(), 1)];
         int p = 0;
         for (int ci = 0; ci < s.inChannelsPerGroup(); ci++) {
             for (int kh = 0; kh < s.kernelHeight; kh++) {
+                int eh = kh * s.dilationH;
                 for (int kw = 0; kw < s.kernelWidth; kw++) {
-                    offsets[p++] = ci * hp * wp + kh * s.dilationH * wp + kw * s.dilationW;
+                    int ew = kw * s.dilationW;
+                    int phase = (eh % s.strideH) * s.strideW + ew % s.strideW;
+                    offsets[p++] = ci * ph.channelSize() + phase * ph.planeH * ph.planeW
+                            + (eh / s.strideH) * ph.planeW + ew / s.strideW;
                 }
             }
         }
@@ -105,13 +132,7 @@ public final class ConvSimd implements ConvKernels {
             }
             int image = inOff + b * s.inputSize();
             int outGroup = outOff + (b * s.outChannels + g * coutG) * s.outPlane();
-            if (conv.shiftedOffsets != null) {
-                shiftedGemm(conv, g, in, image, r0, r1, out, outGroup);
-            } else {
-                GemmSimd.multiply(conv.packed[g], r0, r1,
-                        new Im2colPacker(s, in, image + g * s.inChannelsPerGroup() * s.inHeight * s.inWidth),
-                        s.outPlane(), out, outGroup, s.outPlane());
-            }
+            shiftedGemm(conv, g, in, image, r0, r1, out, outGroup);
         });
     }
 
@@ -119,42 +140,59 @@ public final class ConvSimd implements ConvKernels {
     private static void shiftedGemm(PreparedConv conv, int g, float[] in, int image, int r0, int r1,
                                      float[] out, int outGroup) {
         ConvShape s = conv.shape;
-        int hp = s.inHeight + 2 * s.padH;
-        int wp = s.inWidth + 2 * s.padW;
+        Phases ph = new Phases(s);
         int cinG = s.inChannelsPerGroup();
         Buffers buf = BUFFERS.get();
-        float[] padded = buf.padded(cinG * hp * wp + GemmSimd.NR);
-        copyPadded(s, in, image + g * cinG * s.inHeight * s.inWidth, cinG, padded, hp, wp);
-        int flat = (s.outHeight - 1) * wp + s.outWidth;
+        float[] phases = buf.padded(cinG * ph.channelSize() + GemmSimd.NR);
+        copyPolyphase(s, in, image + g * cinG * s.inHeight * s.inWidth, cinG, ph, phases);
+        int flat = ph.flatOutput(s);
         float[] wide = buf.wide((r1 - r0) * flat);
-        GemmSimd.multiply(conv.packed[g], r0, r1, new ShiftedPacker(padded, conv.shiftedOffsets), flat,
+        GemmSimd.multiply(conv.packed[g], r0, r1, new ShiftedPacker(phases, conv.shiftedOffsets), flat,
                 wide, -r0 * flat, flat);
         for (int r = r0; r < r1; r++) {
             int src = (r - r0) * flat;
             int dst = outGroup + r * s.outPlane();
             for (int oy = 0; oy < s.outHeight; oy++) {
-                System.arraycopy(wide, src + oy * wp, out, dst + oy * s.outWidth, s.outWidth);
+                System.arraycopy(wide, src + oy * ph.planeW, out, dst + oy * s.outWidth, s.outWidth);
             }
         }
     }
 
-    /** Copies cinG input planes into a zero-bordered buffer of hp × wp planes. */
-    private static void copyPadded(ConvShape s, float[] in, int src, int cinG, float[] padded, int hp, int wp) {
+    /**
+     * Copies cinG input planes, zero-padded, split into stride phases: phase (py, px) of a
+     * channel holds padded pixels (i·sh + py, j·sw + px). With stride 1 this is just the padded
+     * image. The buffer ends with NR zeros of slack.
+     */
+    private static void copyPolyphase(ConvShape s, float[] in, int src, int cinG, Phases ph, float[] dst) {
         int h = s.inHeight;
         int w = s.inWidth;
-        int dst = 0;
-        for (int c = 0; c < cinG; c++) {
-            java.util.Arrays.fill(padded, dst, dst + s.padH * wp, 0f);
-            dst += s.padH * wp;
-            for (int y = 0; y < h; y++, src += w, dst += wp) {
-                java.util.Arrays.fill(padded, dst, dst + s.padW, 0f);
-                System.arraycopy(in, src, padded, dst + s.padW, w);
-                java.util.Arrays.fill(padded, dst + s.padW + w, dst + wp, 0f);
+        int d = 0;
+        for (int c = 0; c < cinG; c++, src += h * w) {
+            for (int py = 0; py < s.strideH; py++) {
+                for (int px = 0; px < s.strideW; px++) {
+                    for (int i = 0; i < ph.planeH; i++, d += ph.planeW) {
+                        int y = i * s.strideH + py - s.padH;
+                        if (y < 0 || y >= h) {
+                            java.util.Arrays.fill(dst, d, d + ph.planeW, 0f);
+                            continue;
+                        }
+                        int row = src + y * w;
+                        if (s.strideW == 1) {
+                            // j - padW is the input column: zeros, a run of the row, zeros.
+                            java.util.Arrays.fill(dst, d, d + s.padW, 0f);
+                            System.arraycopy(in, row, dst, d + s.padW, w);
+                            java.util.Arrays.fill(dst, d + s.padW + w, d + ph.planeW, 0f);
+                        } else {
+                            for (int j = 0; j < ph.planeW; j++) {
+                                int x = j * s.strideW + px - s.padW;
+                                dst[d + j] = x >= 0 && x < w ? in[row + x] : 0f;
+                            }
+                        }
+                    }
+                }
             }
-            java.util.Arrays.fill(padded, dst, dst + s.padH * wp, 0f);
-            dst += s.padH * wp;
         }
-        java.util.Arrays.fill(padded, dst, dst + GemmSimd.NR, 0f);
+        java.util.Arrays.fill(dst, d, d + GemmSimd.NR, 0f);
     }
 
     /**
@@ -181,65 +219,6 @@ public final class ConvSimd implements ConvKernels {
                     for (int v = 0; v < nr; v += LANES) {
                         FloatVector.fromArray(F, padded, src + v).intoArray(dst, d + v);
                     }
-                }
-            }
-        }
-    }
-
-    /** Builds im2col columns of one image and group directly in panel layout. */
-    private static final class Im2colPacker implements BPanelPacker {
-        private final ConvShape s;
-        private final float[] in;
-        private final int groupBase;
-
-        Im2colPacker(ConvShape s, float[] in, int groupBase) {
-            this.s = s;
-            this.in = in;
-            this.groupBase = groupBase;
-        }
-
-        @Override
-        public void pack(int k0, int kb, int n0, int nb, int nr, float[] dst) {
-            int khw = s.kernelHeight * s.kernelWidth;
-            int panels = PackedMatrix.ceilDiv(nb, nr);
-            int tail = nb - (panels - 1) * nr;
-            for (int kk = 0; kk < kb; kk++) {
-                int p = k0 + kk;
-                int ci = p / khw;
-                int r = p - ci * khw;
-                int kh = r / s.kernelWidth;
-                int kw = r - kh * s.kernelWidth;
-                int plane = groupBase + ci * s.inHeight * s.inWidth;
-                int dy = kh * s.dilationH - s.padH;
-                int dx = kw * s.dilationW - s.padW;
-                int oy = n0 / s.outWidth;
-                int ox = n0 - oy * s.outWidth;
-                int rel = 0;
-                while (rel < nb) {
-                    int panel = rel / nr;
-                    int col = rel - panel * nr;
-                    int len = Math.min(Math.min(nr - col, s.outWidth - ox), nb - rel);
-                    int d = panel * nr * kb + kk * nr + col;
-                    int iy = oy * s.strideH + dy;
-                    if (iy < 0 || iy >= s.inHeight) {
-                        java.util.Arrays.fill(dst, d, d + len, 0f);
-                    } else {
-                        int row = plane + iy * s.inWidth;
-                        for (int i = 0; i < len; i++) {
-                            int ix = (ox + i) * s.strideW + dx;
-                            dst[d + i] = ix >= 0 && ix < s.inWidth ? in[row + ix] : 0f;
-                        }
-                    }
-                    rel += len;
-                    ox += len;
-                    if (ox == s.outWidth) {
-                        ox = 0;
-                        oy++;
-                    }
-                }
-                if (tail < nr) {
-                    int d = (panels - 1) * nr * kb + kk * nr;
-                    java.util.Arrays.fill(dst, d + tail, d + nr, 0f);
                 }
             }
         }

@@ -11,7 +11,7 @@ public final class PreparedConv {
     final float[] bias;
     /** One packed A matrix per group; null when the implementation reads {@link #weight} directly. */
     final PackedMatrix[] packed;
-    /** For the stride-1 path: offset of each (channel, kernel row, kernel column) in the padded input. */
+    /** Offset of each (channel, kernel row, kernel column) in the polyphase padded input (GEMM path). */
     final int[] shiftedOffsets;
 
     PreparedConv(ConvShape shape, float[] weight, float[] bias, PackedMatrix[] packed, int[] shiftedOffsets) {

@@ -38,6 +38,11 @@ public final class Simd {
         return ENABLED;
     }
 
+    /** True when the SIMD kernels can run (module loaded, vectors wide enough), even if switched off. */
+    public static boolean vectorApiAvailable() {
+        return WIDE_ENOUGH;
+    }
+
     /** A one-line name of the active implementation, e.g. {@code simd (256-bit, 8 float lanes)}. */
     public static String implementation() {
         if (!ENABLED) {

@@ -60,7 +60,7 @@ class ConvKernelsTest {
         float[] plain = new float[batch * s.outputSize() + 5];
         ConvSimd.INSTANCE.forward(ConvSimd.INSTANCE.prepare(s, weight, 0, bias), in, 3, batch, simd, 5);
         ConvPlain.INSTANCE.forward(ConvPlain.INSTANCE.prepare(s, weight, 0, bias), in, 3, batch, plain, 5);
-        assertThat(simd).containsExactly(plain);
+        BitAssert.assertBitIdentical(plain, simd, "simd vs plain");
 
         double[] ref = reference(s, weight, bias, in, 3, batch);
         double tol = 4e-6 * (s.depth() + 1);
@@ -143,7 +143,7 @@ class ConvKernelsTest {
             float[] viaPrepare = new float[s.outputSize()];
             k.forward(conv, in, 0, 1, viaSet, 0);
             k.forward(k.prepare(s, changed, 0, null), in, 0, 1, viaPrepare, 0);
-            assertThat(viaSet).containsExactly(viaPrepare);
+            BitAssert.assertBitIdentical(viaPrepare, viaSet, "setWeight vs prepare");
             assertThat(conv.weight(index)).isEqualTo(-1.489e38f);
         }
     }

@@ -48,7 +48,7 @@ class GemmKernelsTest {
         float[] plain = new float[m * n];
         GemmSimd.INSTANCE.multiply(GemmSimd.INSTANCE.pack(a, 0, m, k, k, bias), 0, m, b, 0, n, n, simd, 0, n);
         GemmPlain.INSTANCE.multiply(GemmPlain.INSTANCE.pack(a, 0, m, k, k, bias), 0, m, b, 0, n, n, plain, 0, n);
-        assertThat(simd).containsExactly(plain);
+        BitAssert.assertBitIdentical(plain, simd, "simd vs plain");
 
         DMatrixRMaj da = new DMatrixRMaj(m, k);
         DMatrixRMaj db = new DMatrixRMaj(k, n);
@@ -107,10 +107,10 @@ class GemmKernelsTest {
         } finally {
             Parallel.setThreads(saved);
         }
-        assertThat(c2).containsExactly(c1);
+        BitAssert.assertBitIdentical(c1, c2, "2 threads vs 1");
         float[] plain = new float[m * ldc];
         GemmPlain.INSTANCE.sgemm(m, n, k, a, 2, lda, b, 1, ldb, plain, 0, ldc);
-        assertThat(c1).containsExactly(plain);
+        BitAssert.assertBitIdentical(plain, c1, "simd vs plain");
     }
 
     @Test
@@ -138,7 +138,7 @@ class GemmKernelsTest {
         float[] plain = new float[batch * out + 2];
         GemmSimd.INSTANCE.linear(GemmSimd.INSTANCE.pack(w, 0, out, in, in, bias), x, 1, batch, simd, 2);
         GemmPlain.INSTANCE.linear(GemmPlain.INSTANCE.pack(w, 0, out, in, in, bias), x, 1, batch, plain, 2);
-        assertThat(simd).containsExactly(plain);
+        BitAssert.assertBitIdentical(plain, simd, "simd vs plain");
         for (int b = 0; b < batch; b++) {
             for (int o = 0; o < out; o++) {
                 double acc = bias[o];
