@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * SGEMM C = A·B with A packed once (as weights are), B packed per call.
  *
- * <p>Useful work per call: 2·m·n·k FLOP; GFLOP/s = 2·m·n·k / (score in ns). Shapes: square
+ * <p>Split over threads by {@link GemmKernels#multiplyParallel}. Useful work per call: 2·m·n·k FLOP; GFLOP/s = 2·m·n·k / (score in ns). Shapes: square
  * sizes and the per-image GEMMs of ResNet20's 3×3 convolutions (m = cout, k = cin·9, n = H·W).
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -64,15 +64,7 @@ public class GemmBenchmark {
 
     @Benchmark
     public float[] sgemm() {
-        GemmKernels gemm = GemmKernels.get();
-        // Split over columns in blocks of 256 (or over rows for narrow matrices), as the conv driver does.
-        if (n >= 512 || threads == 1) {
-            Parallel.forRange(n, Math.max(64, n / Math.max(2, threads * 2) / 64 * 64),
-                    (n0, n1) -> gemm.multiply(a, 0, m, b, n0, n, n1 - n0, c, n0, n));
-        } else {
-            int rowsPerTask = Math.max(6, (m / (threads * 2) + 5) / 6 * 6);
-            Parallel.forRange(m, rowsPerTask, (r0, r1) -> gemm.multiply(a, r0, r1, b, 0, n, n, c, 0, n));
-        }
+        GemmKernels.get().multiplyParallel(a, b, 0, n, n, c, 0, n);
         return c;
     }
 }

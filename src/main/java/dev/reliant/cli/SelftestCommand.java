@@ -18,8 +18,7 @@ import picocli.CommandLine.Spec;
         name = "selftest",
         usageHelpAutoWidth = true,
         description = {
-            "Checks that reliant runs correctly on this JVM and machine, and measures the",
-            "machine's floating-point peak.",
+            "Checks every kernel on this JVM and machine; measures the FMA peak.",
             "",
             "Prints the JDK, the active kernel implementation (Vector API, or plain Java",
             "with -Dreliant.simd=off) and the thread count, runs every registered check",

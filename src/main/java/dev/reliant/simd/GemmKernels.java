@@ -24,15 +24,33 @@ public interface GemmKernels {
     void multiply(PackedMatrix a, int rowStart, int rowEnd, float[] b, int bOff, int ldb, int n,
                   float[] c, int cOff, int ldc);
 
-    /** C (m × n) = A (m × k) · B (k × n), packing A and splitting columns over the thread pool. */
+    /** C (m × n) = A (m × k) · B (k × n), packing A and splitting the work over the thread pool. */
     default void sgemm(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                        float[] c, int cOff, int ldc) {
-        PackedMatrix packed = pack(a, aOff, m, k, lda, null);
-        Checks.matrix("B", b, bOff, k, n, ldb);
-        Checks.matrix("C", c, cOff, m, n, ldc);
-        int chunk = GemmSimd.NC;
-        Parallel.forRange(n, chunk, (n0, n1) ->
-                multiply(packed, 0, m, b, bOff + n0, ldb, n1 - n0, c, cOff + n0, ldc));
+        multiplyParallel(pack(a, aOff, m, k, lda, null), b, bOff, ldb, n, c, cOff, ldc);
+    }
+
+    /**
+     * C = A·B on the thread pool: blocks of 256 columns, and when there are fewer column blocks
+     * than threads, also blocks of whole row panels. Each C value is computed by one task, so the
+     * split never changes a bit.
+     */
+    default void multiplyParallel(PackedMatrix a, float[] b, int bOff, int ldb, int n, float[] c, int cOff, int ldc) {
+        Checks.matrix("B", b, bOff, a.k, n, ldb);
+        Checks.matrix("C", c, cOff, a.m, n, ldc);
+        int colBlocks = PackedMatrix.ceilDiv(n, GemmSimd.NC);
+        int panels = PackedMatrix.ceilDiv(a.m, a.mr);
+        int rowBlocks = Math.max(1, Math.min(panels, PackedMatrix.ceilDiv(Parallel.threads(), colBlocks)));
+        int rowsPerBlock = PackedMatrix.ceilDiv(panels, rowBlocks) * a.mr;
+        Parallel.forEach(colBlocks * rowBlocks, item -> {
+            int n0 = (item / rowBlocks) * GemmSimd.NC;
+            int n1 = Math.min(n, n0 + GemmSimd.NC);
+            int r0 = (item % rowBlocks) * rowsPerBlock;
+            int r1 = Math.min(a.m, r0 + rowsPerBlock);
+            if (r0 < r1) {
+                multiply(a, r0, r1, b, bOff + n0, ldb, n1 - n0, c, cOff + n0, ldc);
+            }
+        });
     }
 
     /**
