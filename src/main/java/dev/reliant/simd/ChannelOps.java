@@ -29,8 +29,8 @@ public final class ChannelOps {
     public static void concat(int batch, int spatial, float[][] inputs, int[] inputOffsets, int[] channels,
                               float[] out, int outOff) {
         String op = "concat";
-        ElementwisePlain.requireNonNegative(op, "batch", batch);
-        ElementwisePlain.requireNonNegative(op, "spatial", spatial);
+        Checks.requireNonNegative(op, "batch", batch);
+        Checks.requireNonNegative(op, "spatial", spatial);
         if (inputs == null || channels == null) {
             throw new IllegalArgumentException(op + ": " + (inputs == null ? "inputs" : "channels") + " is null");
         }
@@ -44,12 +44,12 @@ public final class ChannelOps {
         }
         long total = 0;
         for (int i = 0; i < inputs.length; i++) {
-            ElementwisePlain.requireNonNegative(op, "channels[" + i + "]", channels[i]);
-            ElementwisePlain.requireRange(op, "inputs[" + i + "] [" + batch + " x " + channels[i] + " x " + spatial + "]",
+            Checks.requireNonNegative(op, "channels[" + i + "]", channels[i]);
+            Checks.requireRange(op, "inputs[" + i + "] [" + batch + " x " + channels[i] + " x " + spatial + "]",
                     inputs[i], inputOffsets == null ? 0 : inputOffsets[i], (long) batch * channels[i] * spatial);
             total += channels[i];
         }
-        ElementwisePlain.requireRange(op, "out [" + batch + " x " + total + " x " + spatial + "]",
+        Checks.requireRange(op, "out [" + batch + " x " + total + " x " + spatial + "]",
                 out, outOff, (long) batch * total * spatial);
         int outImage = (int) total * spatial;
         for (int b = 0; b < batch; b++) {
@@ -70,8 +70,8 @@ public final class ChannelOps {
 
     /** Length of {@code x[::stride]} along an axis of length {@code in}: ⌈in / stride⌉. */
     public static int subsampledSize(int in, int stride) {
-        ElementwisePlain.requireNonNegative("subsampledSize", "input size", in);
-        ElementwisePlain.requirePositive("subsampledSize", "stride", stride);
+        Checks.requireNonNegative("subsampledSize", "input size", in);
+        Checks.requirePositive("subsampledSize", "stride", stride);
         return (int) (((long) in + stride - 1) / stride);
     }
 
@@ -90,19 +90,19 @@ public final class ChannelOps {
     public static void padChannelsSubsample(float[] x, int xOff, int batch, int channels, int h, int w, int stride,
                                             int padBefore, int padAfter, float[] y, int yOff) {
         String op = "padChannelsSubsample";
-        ElementwisePlain.requireNonNegative(op, "batch", batch);
-        ElementwisePlain.requireNonNegative(op, "channels", channels);
-        ElementwisePlain.requireNonNegative(op, "height", h);
-        ElementwisePlain.requireNonNegative(op, "width", w);
-        ElementwisePlain.requirePositive(op, "stride", stride);
-        ElementwisePlain.requireNonNegative(op, "padBefore", padBefore);
-        ElementwisePlain.requireNonNegative(op, "padAfter", padAfter);
+        Checks.requireNonNegative(op, "batch", batch);
+        Checks.requireNonNegative(op, "channels", channels);
+        Checks.requireNonNegative(op, "height", h);
+        Checks.requireNonNegative(op, "width", w);
+        Checks.requirePositive(op, "stride", stride);
+        Checks.requireNonNegative(op, "padBefore", padBefore);
+        Checks.requireNonNegative(op, "padAfter", padAfter);
         int oh = subsampledSize(h, stride);
         int ow = subsampledSize(w, stride);
         long outChannels = (long) padBefore + channels + padAfter;
-        ElementwisePlain.requireRange(op, "x [" + batch + " x " + channels + " x " + h + " x " + w + "]",
+        Checks.requireRange(op, "x [" + batch + " x " + channels + " x " + h + " x " + w + "]",
                 x, xOff, (long) batch * channels * h * w);
-        ElementwisePlain.requireRange(op, "y [" + batch + " x " + outChannels + " x " + oh + " x " + ow + "]",
+        Checks.requireRange(op, "y [" + batch + " x " + outChannels + " x " + oh + " x " + ow + "]",
                 y, yOff, (long) batch * outChannels * oh * ow);
         int inPlane = h * w;
         int outPlane = oh * ow;
@@ -138,18 +138,18 @@ public final class ChannelOps {
     public static void slice(float[] x, int xOff, int batch, int channels, int spatial, int from, int count,
                              float[] y, int yOff) {
         String op = "slice";
-        ElementwisePlain.requireNonNegative(op, "batch", batch);
-        ElementwisePlain.requireNonNegative(op, "channels", channels);
-        ElementwisePlain.requireNonNegative(op, "spatial", spatial);
-        ElementwisePlain.requireNonNegative(op, "from", from);
-        ElementwisePlain.requireNonNegative(op, "count", count);
+        Checks.requireNonNegative(op, "batch", batch);
+        Checks.requireNonNegative(op, "channels", channels);
+        Checks.requireNonNegative(op, "spatial", spatial);
+        Checks.requireNonNegative(op, "from", from);
+        Checks.requireNonNegative(op, "count", count);
         if ((long) from + count > channels) {
             throw new IllegalArgumentException(op + ": channel range [" + from + ", " + ((long) from + count)
                     + ") exceeds the " + channels + " channels of x");
         }
-        ElementwisePlain.requireRange(op, "x [" + batch + " x " + channels + " x " + spatial + "]",
+        Checks.requireRange(op, "x [" + batch + " x " + channels + " x " + spatial + "]",
                 x, xOff, (long) batch * channels * spatial);
-        ElementwisePlain.requireRange(op, "y [" + batch + " x " + count + " x " + spatial + "]",
+        Checks.requireRange(op, "y [" + batch + " x " + count + " x " + spatial + "]",
                 y, yOff, (long) batch * count * spatial);
         int block = count * spatial;
         for (int b = 0; b < batch; b++) {

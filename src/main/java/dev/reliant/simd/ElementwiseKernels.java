@@ -108,17 +108,17 @@ public interface ElementwiseKernels {
     static void foldBatchNorm(float[] gamma, float[] beta, float[] mean, float[] var, double eps,
                               int channels, float[] scale, float[] shift) {
         String op = "foldBatchNorm";
-        ElementwisePlain.requireNonNegative(op, "channels", channels);
+        Checks.requireNonNegative(op, "channels", channels);
         if (gamma != null) {
-            ElementwisePlain.requireRange(op, "gamma", gamma, 0, channels);
+            Checks.requireRange(op, "gamma", gamma, 0, channels);
         }
         if (beta != null) {
-            ElementwisePlain.requireRange(op, "beta", beta, 0, channels);
+            Checks.requireRange(op, "beta", beta, 0, channels);
         }
-        ElementwisePlain.requireRange(op, "mean", mean, 0, channels);
-        ElementwisePlain.requireRange(op, "var", var, 0, channels);
-        ElementwisePlain.requireRange(op, "scale", scale, 0, channels);
-        ElementwisePlain.requireRange(op, "shift", shift, 0, channels);
+        Checks.requireRange(op, "mean", mean, 0, channels);
+        Checks.requireRange(op, "var", var, 0, channels);
+        Checks.requireRange(op, "scale", scale, 0, channels);
+        Checks.requireRange(op, "shift", shift, 0, channels);
         for (int c = 0; c < channels; c++) {
             double g = gamma == null ? 1.0 : gamma[c];
             double b = beta == null ? 0.0 : beta[c];

@@ -20,37 +20,38 @@ public final class GemmPlain implements GemmKernels {
     public void multiply(PackedMatrix a, int rowStart, int rowEnd, float[] b, int bOff, int ldb, int n,
                          float[] c, int cOff, int ldc) {
         GemmSimd.checkMultiply(a, rowStart, rowEnd, b, bOff, ldb, n, c, cOff, ldc);
-        int k = a.k;
         for (int i = rowStart; i < rowEnd; i++) {
-            // Row-major packing (mr = 1) is read directly; any other packing through indexOf.
-            boolean rowMajor = a.mr == 1 && a.kc >= k;
             for (int j = 0; j < n; j++) {
-                float acc = a.bias[i];
-                for (int p = 0; p < k; p++) {
-                    float aip = rowMajor ? a.data[i * k + p] : a.data[a.indexOf(i, p)];
-                    acc = Math.fma(aip, b[bOff + p * ldb + j], acc);
-                }
-                c[cOff + i * ldc + j] = acc;
+                c[cOff + i * ldc + j] = chain(a, i, b, bOff + j, ldb);
             }
         }
     }
-
 
     @Override
     public void linear(PackedMatrix w, float[] x, int xOff, int batch, float[] y, int yOff) {
         GemmKernels.checkLinear(w, x, xOff, batch, y, yOff);
         int in = w.k;
         int out = w.m;
-        boolean rowMajor = w.mr == 1 && w.kc >= in;
         Parallel.forEach(batch, b -> {
             for (int o = 0; o < out; o++) {
-                float acc = w.bias[o];
-                for (int i = 0; i < in; i++) {
-                    float wv = rowMajor ? w.data[o * in + i] : w.data[w.indexOf(o, i)];
-                    acc = Math.fma(wv, x[xOff + b * in + i], acc);
-                }
-                y[yOff + b * out + o] = acc;
+                y[yOff + b * out + o] = chain(w, o, x, xOff + b * in, 1);
             }
         });
+    }
+
+    /**
+     * One output value: the fma chain over p = 0 … k−1 of A[row][p] · v[vOff + p·stride],
+     * starting from the row's bias.
+     */
+    private static float chain(PackedMatrix a, int row, float[] v, int vOff, int stride) {
+        int k = a.k;
+        // Row-major packing (mr = 1) is read directly; any other packing through indexOf.
+        boolean rowMajor = a.mr == 1 && a.kc >= k;
+        float acc = a.bias[row];
+        for (int p = 0; p < k; p++) {
+            float aip = rowMajor ? a.data[row * k + p] : a.data[a.indexOf(row, p)];
+            acc = Math.fma(aip, v[vOff + p * stride], acc);
+        }
+        return acc;
     }
 }

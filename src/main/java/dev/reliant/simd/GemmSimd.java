@@ -16,7 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>The vector width is the platform's preferred one (8 lanes on AVX2, 16 on AVX-512); the tile
  * per width (4×24 / 8×32 by default, others with {@code -Dreliant.gemm.tile=RxC}) was picked
- * by measurement, see docs/performance.md. Results do not depend on either choice.
+ * by measurement, see docs/performance.md. Results do not depend on either choice. Micro-kernels
+ * exist for tiles of MR rows × NV vectors = 4×3 and 6×2 (the AVX2 candidates) and 8×2 and 12×2
+ * (the AVX-512 ones); any other tile fails at the first multiplication.
  */
 public final class GemmSimd implements GemmKernels {
     public static final GemmSimd INSTANCE = new GemmSimd();
@@ -194,8 +196,6 @@ public final class GemmSimd implements GemmKernels {
             kernel6x2v(a, ao, b, bo, kb, c, co, ldc, load, bias, biasOff);
         } else if (MR == 8 && NV == 2) {
             kernel8x2v(a, ao, b, bo, kb, c, co, ldc, load, bias, biasOff);
-        } else if (MR == 8 && NV == 3) {
-            kernel8x3v(a, ao, b, bo, kb, c, co, ldc, load, bias, biasOff);
         } else if (MR == 12 && NV == 2) {
             kernel12x2v(a, ao, b, bo, kb, c, co, ldc, load, bias, biasOff);
         } else {
@@ -440,133 +440,6 @@ public final class GemmSimd implements GemmKernels {
         c6_1.intoArray(c, co + 6 * ldc + 1 * L);
         c7_0.intoArray(c, co + 7 * ldc);
         c7_1.intoArray(c, co + 7 * ldc + 1 * L);
-    }
-
-    /** 8 rows × 3 vectors: 24 accumulators, k-loop of broadcast A × vector B. */
-    private static void kernel8x3v(float[] a, int ao, float[] b, int bo, int kb,
-                                  float[] c, int co, int ldc, boolean load, float[] bias, int biasOff) {
-        FloatVector c0_0, c0_1, c0_2;
-        FloatVector c1_0, c1_1, c1_2;
-        FloatVector c2_0, c2_1, c2_2;
-        FloatVector c3_0, c3_1, c3_2;
-        FloatVector c4_0, c4_1, c4_2;
-        FloatVector c5_0, c5_1, c5_2;
-        FloatVector c6_0, c6_1, c6_2;
-        FloatVector c7_0, c7_1, c7_2;
-        if (load) {
-            c0_0 = FloatVector.fromArray(F, c, co + 0 * ldc);
-            c0_1 = FloatVector.fromArray(F, c, co + 0 * ldc + 1 * L);
-            c0_2 = FloatVector.fromArray(F, c, co + 0 * ldc + 2 * L);
-            c1_0 = FloatVector.fromArray(F, c, co + 1 * ldc);
-            c1_1 = FloatVector.fromArray(F, c, co + 1 * ldc + 1 * L);
-            c1_2 = FloatVector.fromArray(F, c, co + 1 * ldc + 2 * L);
-            c2_0 = FloatVector.fromArray(F, c, co + 2 * ldc);
-            c2_1 = FloatVector.fromArray(F, c, co + 2 * ldc + 1 * L);
-            c2_2 = FloatVector.fromArray(F, c, co + 2 * ldc + 2 * L);
-            c3_0 = FloatVector.fromArray(F, c, co + 3 * ldc);
-            c3_1 = FloatVector.fromArray(F, c, co + 3 * ldc + 1 * L);
-            c3_2 = FloatVector.fromArray(F, c, co + 3 * ldc + 2 * L);
-            c4_0 = FloatVector.fromArray(F, c, co + 4 * ldc);
-            c4_1 = FloatVector.fromArray(F, c, co + 4 * ldc + 1 * L);
-            c4_2 = FloatVector.fromArray(F, c, co + 4 * ldc + 2 * L);
-            c5_0 = FloatVector.fromArray(F, c, co + 5 * ldc);
-            c5_1 = FloatVector.fromArray(F, c, co + 5 * ldc + 1 * L);
-            c5_2 = FloatVector.fromArray(F, c, co + 5 * ldc + 2 * L);
-            c6_0 = FloatVector.fromArray(F, c, co + 6 * ldc);
-            c6_1 = FloatVector.fromArray(F, c, co + 6 * ldc + 1 * L);
-            c6_2 = FloatVector.fromArray(F, c, co + 6 * ldc + 2 * L);
-            c7_0 = FloatVector.fromArray(F, c, co + 7 * ldc);
-            c7_1 = FloatVector.fromArray(F, c, co + 7 * ldc + 1 * L);
-            c7_2 = FloatVector.fromArray(F, c, co + 7 * ldc + 2 * L);
-        } else {
-            c0_0 = FloatVector.broadcast(F, bias[biasOff + 0]);
-            c0_1 = c0_0;
-            c0_2 = c0_0;
-            c1_0 = FloatVector.broadcast(F, bias[biasOff + 1]);
-            c1_1 = c1_0;
-            c1_2 = c1_0;
-            c2_0 = FloatVector.broadcast(F, bias[biasOff + 2]);
-            c2_1 = c2_0;
-            c2_2 = c2_0;
-            c3_0 = FloatVector.broadcast(F, bias[biasOff + 3]);
-            c3_1 = c3_0;
-            c3_2 = c3_0;
-            c4_0 = FloatVector.broadcast(F, bias[biasOff + 4]);
-            c4_1 = c4_0;
-            c4_2 = c4_0;
-            c5_0 = FloatVector.broadcast(F, bias[biasOff + 5]);
-            c5_1 = c5_0;
-            c5_2 = c5_0;
-            c6_0 = FloatVector.broadcast(F, bias[biasOff + 6]);
-            c6_1 = c6_0;
-            c6_2 = c6_0;
-            c7_0 = FloatVector.broadcast(F, bias[biasOff + 7]);
-            c7_1 = c7_0;
-            c7_2 = c7_0;
-        }
-        for (int kk = 0; kk < kb; kk++) {
-            FloatVector b0 = FloatVector.fromArray(F, b, bo);
-            FloatVector b1 = FloatVector.fromArray(F, b, bo + 1 * L);
-            FloatVector b2 = FloatVector.fromArray(F, b, bo + 2 * L);
-            FloatVector a0 = FloatVector.broadcast(F, a[ao + 0]);
-            c0_0 = a0.fma(b0, c0_0);
-            c0_1 = a0.fma(b1, c0_1);
-            c0_2 = a0.fma(b2, c0_2);
-            FloatVector a1 = FloatVector.broadcast(F, a[ao + 1]);
-            c1_0 = a1.fma(b0, c1_0);
-            c1_1 = a1.fma(b1, c1_1);
-            c1_2 = a1.fma(b2, c1_2);
-            FloatVector a2 = FloatVector.broadcast(F, a[ao + 2]);
-            c2_0 = a2.fma(b0, c2_0);
-            c2_1 = a2.fma(b1, c2_1);
-            c2_2 = a2.fma(b2, c2_2);
-            FloatVector a3 = FloatVector.broadcast(F, a[ao + 3]);
-            c3_0 = a3.fma(b0, c3_0);
-            c3_1 = a3.fma(b1, c3_1);
-            c3_2 = a3.fma(b2, c3_2);
-            FloatVector a4 = FloatVector.broadcast(F, a[ao + 4]);
-            c4_0 = a4.fma(b0, c4_0);
-            c4_1 = a4.fma(b1, c4_1);
-            c4_2 = a4.fma(b2, c4_2);
-            FloatVector a5 = FloatVector.broadcast(F, a[ao + 5]);
-            c5_0 = a5.fma(b0, c5_0);
-            c5_1 = a5.fma(b1, c5_1);
-            c5_2 = a5.fma(b2, c5_2);
-            FloatVector a6 = FloatVector.broadcast(F, a[ao + 6]);
-            c6_0 = a6.fma(b0, c6_0);
-            c6_1 = a6.fma(b1, c6_1);
-            c6_2 = a6.fma(b2, c6_2);
-            FloatVector a7 = FloatVector.broadcast(F, a[ao + 7]);
-            c7_0 = a7.fma(b0, c7_0);
-            c7_1 = a7.fma(b1, c7_1);
-            c7_2 = a7.fma(b2, c7_2);
-            ao += 8;
-            bo += 3 * L;
-        }
-        c0_0.intoArray(c, co + 0 * ldc);
-        c0_1.intoArray(c, co + 0 * ldc + 1 * L);
-        c0_2.intoArray(c, co + 0 * ldc + 2 * L);
-        c1_0.intoArray(c, co + 1 * ldc);
-        c1_1.intoArray(c, co + 1 * ldc + 1 * L);
-        c1_2.intoArray(c, co + 1 * ldc + 2 * L);
-        c2_0.intoArray(c, co + 2 * ldc);
-        c2_1.intoArray(c, co + 2 * ldc + 1 * L);
-        c2_2.intoArray(c, co + 2 * ldc + 2 * L);
-        c3_0.intoArray(c, co + 3 * ldc);
-        c3_1.intoArray(c, co + 3 * ldc + 1 * L);
-        c3_2.intoArray(c, co + 3 * ldc + 2 * L);
-        c4_0.intoArray(c, co + 4 * ldc);
-        c4_1.intoArray(c, co + 4 * ldc + 1 * L);
-        c4_2.intoArray(c, co + 4 * ldc + 2 * L);
-        c5_0.intoArray(c, co + 5 * ldc);
-        c5_1.intoArray(c, co + 5 * ldc + 1 * L);
-        c5_2.intoArray(c, co + 5 * ldc + 2 * L);
-        c6_0.intoArray(c, co + 6 * ldc);
-        c6_1.intoArray(c, co + 6 * ldc + 1 * L);
-        c6_2.intoArray(c, co + 6 * ldc + 2 * L);
-        c7_0.intoArray(c, co + 7 * ldc);
-        c7_1.intoArray(c, co + 7 * ldc + 1 * L);
-        c7_2.intoArray(c, co + 7 * ldc + 2 * L);
     }
 
     /** 12 rows × 2 vectors: 24 accumulators, k-loop of broadcast A × vector B. */

@@ -149,14 +149,34 @@ public final class Parallel {
 
     /**
      * Splits [0, n) into chunks of at least {@code grain} indices and runs them in parallel.
-     * The split depends on n and grain only, never on the thread count.
+     * The split depends on n and grain only, never on the thread count. A range of one chunk
+     * runs directly on the calling thread.
      */
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) {
             return;
         }
         int g = Math.max(1, grain);
+        if (n <= g) {
+            body.run(0, n);
+            return;
+        }
         int chunks = (n + g - 1) / g;
         forEach(chunks, c -> body.run(c * g, Math.min(n, (c + 1) * g)));
+    }
+
+    /**
+     * Runs {@code body.accept(i)} for every item i in [0, items), through {@link #forRange} in
+     * chunks of whole items: {@code chunkValues / itemSize} items per chunk (at least one), for
+     * items of {@code itemSize} values, so a chunk holds about {@code chunkValues} values. The
+     * split depends on the sizes only, never on the thread count.
+     */
+    static void forItems(int items, int itemSize, int chunkValues, IntConsumer body) {
+        int grain = Math.max(1, chunkValues / Math.max(1, itemSize));
+        forRange(items, grain, (i0, i1) -> {
+            for (int i = i0; i < i1; i++) {
+                body.accept(i);
+            }
+        });
     }
 }

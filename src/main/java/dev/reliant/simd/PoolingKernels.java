@@ -59,7 +59,7 @@ public interface PoolingKernels {
      *     negative, or the (dilated) kernel is larger than the padded input
      */
     static int outSize(int in, int kernel, int stride, int pad, int dilation) {
-        return PoolingPlain.outSize("outSize", "", in, kernel, stride, pad, dilation);
+        return PoolingDriver.outSize("outSize", "", in, kernel, stride, pad, dilation);
     }
 
     /**

@@ -2,10 +2,11 @@ package dev.reliant.simd;
 
 /**
  * Plain-Java twin of {@link PoolingSimd}: one output element at a time, in the order fixed by
- * {@link PoolingKernels}. The per-element helpers are shared with the SIMD twin, which uses them
- * at the borders of each output row (where windows are clipped by the padding).
+ * {@link PoolingKernels}. Argument checks and the split over planes are shared with the SIMD
+ * twin ({@link PoolingDriver}); so are the per-element helpers here, which the SIMD twin uses at
+ * the borders of each output row (where windows are clipped by the padding).
  */
-public final class PoolingPlain implements PoolingKernels {
+public final class PoolingPlain extends PoolingDriver {
     /** The single instance. */
     public static final PoolingPlain INSTANCE = new PoolingPlain();
 
@@ -17,45 +18,24 @@ public final class PoolingPlain implements PoolingKernels {
     }
 
     @Override
-    public void maxPool2d(float[] x, int xOff, int batch, int channels, int h, int w,
-                          int kh, int kw, int sh, int sw, int ph, int pw, float[] y, int yOff) {
-        Geometry g = checkPool("maxPool2d", x, xOff, batch, channels, h, w, kh, kw, sh, sw, ph, pw, y, yOff);
-        forPlanes(batch * channels, h * w, p -> {
-            int xp = xOff + p * h * w;
-            int yp = yOff + p * g.oh * g.ow;
-            for (int oy = 0; oy < g.oh; oy++) {
-                int iy0 = oy * sh - ph;
-                for (int ox = 0; ox < g.ow; ox++) {
-                    y[yp + oy * g.ow + ox] = maxAt(x, xp, h, w, iy0, ox * sw - pw, kh, kw);
+    PlanePooler planePooler(Geometry g, boolean max, boolean countIncludePad) {
+        return (x, xp, y, yp) -> {
+            for (int oy = 0; oy < g.oh(); oy++) {
+                int iy0 = oy * g.sh() - g.ph();
+                for (int ox = 0; ox < g.ow(); ox++) {
+                    y[yp + oy * g.ow() + ox] = windowAt(x, xp, g, iy0, ox * g.sw() - g.pw(), max, countIncludePad);
                 }
             }
-        });
-    }
-
-    @Override
-    public void avgPool2d(float[] x, int xOff, int batch, int channels, int h, int w,
-                          int kh, int kw, int sh, int sw, int ph, int pw, boolean countIncludePad,
-                          float[] y, int yOff) {
-        Geometry g = checkPool("avgPool2d", x, xOff, batch, channels, h, w, kh, kw, sh, sw, ph, pw, y, yOff);
-        forPlanes(batch * channels, h * w, p -> {
-            int xp = xOff + p * h * w;
-            int yp = yOff + p * g.oh * g.ow;
-            for (int oy = 0; oy < g.oh; oy++) {
-                int iy0 = oy * sh - ph;
-                for (int ox = 0; ox < g.ow; ox++) {
-                    y[yp + oy * g.ow + ox] = avgAt(x, xp, h, w, iy0, ox * sw - pw, kh, kw, countIncludePad);
-                }
-            }
-        });
-    }
-
-    @Override
-    public void globalAvgPool(float[] x, int xOff, int batch, int channels, int spatial, float[] y, int yOff) {
-        checkGlobal(x, xOff, batch, channels, spatial, y, yOff);
-        forPlanes(batch * channels, spatial, p -> y[yOff + p] = stripedSum(x, xOff + p * spatial, spatial) / spatial);
+        };
     }
 
     // ------------------------------------------------------------------ per-element helpers
+
+    /** {@link #maxAt} ({@code max = true}) or {@link #avgAt} of the window at (iy0, ix0) of geometry g. */
+    static float windowAt(float[] x, int plane, Geometry g, int iy0, int ix0, boolean max, boolean countIncludePad) {
+        return max ? maxAt(x, plane, g.h(), g.w(), iy0, ix0, g.kh(), g.kw())
+                : avgAt(x, plane, g.h(), g.w(), iy0, ix0, g.kh(), g.kw(), countIncludePad);
+    }
 
     /**
      * Max of the window whose top-left corner (possibly in the padding) is input (iy0, ix0) of
@@ -97,8 +77,9 @@ public final class PoolingPlain implements PoolingKernels {
         return sum / (float) divisor;
     }
 
-    /** The striped sum of {@code n} values from {@code off}, in the order of {@link PoolingKernels}. */
-    static float stripedSum(float[] x, int off, int n) {
+    /** The striped sum with eight scalar accumulators. */
+    @Override
+    float stripedSum(float[] x, int off, int n) {
         float s0 = 0f;
         float s1 = 0f;
         float s2 = 0f;
@@ -128,78 +109,5 @@ public final class PoolingPlain implements PoolingKernels {
             t += x[off + i];
         }
         return t;
-    }
-
-    // ------------------------------------------------------------------ planes and checks
-
-    /** Planes (n, c) per parallel work item, for a few tens of thousands of input values. */
-    static int planeGrain(int planeSize) {
-        return Math.max(1, (1 << 15) / Math.max(1, planeSize));
-    }
-
-    /** Runs {@code body} for every plane in [0, planes), split over the pool in fixed chunks. */
-    static void forPlanes(int planes, int planeSize, java.util.function.IntConsumer body) {
-        int grain = planeGrain(planeSize);
-        if (planes <= grain) {
-            for (int p = 0; p < planes; p++) {
-                body.accept(p);
-            }
-        } else {
-            Parallel.forRange(planes, grain, (p0, p1) -> {
-                for (int p = p0; p < p1; p++) {
-                    body.accept(p);
-                }
-            });
-        }
-    }
-
-    /** The geometry of a pooling call: input plane, window, stride, padding and output plane. */
-    record Geometry(int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, int oh, int ow) {}
-
-    static Geometry checkPool(String op, float[] x, int xOff, int batch, int channels, int h, int w,
-                              int kh, int kw, int sh, int sw, int ph, int pw, float[] y, int yOff) {
-        ElementwisePlain.requireNonNegative(op, "batch", batch);
-        ElementwisePlain.requireNonNegative(op, "channels", channels);
-        int oh = outSize(op, " height", h, kh, sh, ph, 1);
-        int ow = outSize(op, " width", w, kw, sw, pw, 1);
-        if (ph > kh / 2 || pw > kw / 2) {
-            throw new IllegalArgumentException(op + ": padding " + ph + "x" + pw
-                    + " must be at most half the kernel " + kh + "x" + kw);
-        }
-        long planes = (long) batch * channels;
-        ElementwisePlain.requireRange(op, "x [" + batch + " x " + channels + " x " + h + " x " + w + "]",
-                x, xOff, planes * h * w);
-        ElementwisePlain.requireRange(op, "y [" + batch + " x " + channels + " x " + oh + " x " + ow + "]",
-                y, yOff, planes * oh * ow);
-        return new Geometry(h, w, kh, kw, sh, sw, ph, pw, oh, ow);
-    }
-
-    static void checkGlobal(float[] x, int xOff, int batch, int channels, int spatial, float[] y, int yOff) {
-        String op = "globalAvgPool";
-        ElementwisePlain.requireNonNegative(op, "batch", batch);
-        ElementwisePlain.requireNonNegative(op, "channels", channels);
-        ElementwisePlain.requirePositive(op, "spatial", spatial);
-        long planes = (long) batch * channels;
-        ElementwisePlain.requireRange(op, "x [" + batch + " x " + channels + " x " + spatial + "]",
-                x, xOff, planes * spatial);
-        ElementwisePlain.requireRange(op, "y [" + batch + " x " + channels + "]", y, yOff, planes);
-    }
-
-    /** {@link PoolingKernels#outSize} with the operation and axis named in messages. */
-    static int outSize(String op, String axis, int in, int kernel, int stride, int pad, int dilation) {
-        ElementwisePlain.requirePositive(op, "input" + axis, in);
-        ElementwisePlain.requirePositive(op, "kernel" + axis, kernel);
-        ElementwisePlain.requirePositive(op, "stride" + axis, stride);
-        ElementwisePlain.requireNonNegative(op, "padding" + axis, pad);
-        ElementwisePlain.requirePositive(op, "dilation" + axis, dilation);
-        long effective = (long) dilation * (kernel - 1) + 1;
-        long padded = (long) in + 2L * pad;
-        if (effective > padded) {
-            throw new IllegalArgumentException(op + ": kernel" + axis + " " + kernel
-                    + (dilation == 1 ? "" : " (dilation " + dilation + ", spans " + effective + ")")
-                    + " is larger than the padded input" + axis + " " + padded
-                    + " (input " + in + ", padding " + pad + ")");
-        }
-        return (int) ((padded - effective) / stride + 1);
     }
 }

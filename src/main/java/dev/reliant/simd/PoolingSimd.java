@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  * of {@link PoolingKernels} by construction, and reads the lanes out in the fixed pairwise
  * order; there is no {@code reduceLanes}.
  */
-public final class PoolingSimd implements PoolingKernels {
+public final class PoolingSimd extends PoolingDriver {
     /** The single instance. */
     public static final PoolingSimd INSTANCE = new PoolingSimd();
 
@@ -37,30 +37,14 @@ public final class PoolingSimd implements PoolingKernels {
     }
 
     @Override
-    public void maxPool2d(float[] x, int xOff, int batch, int channels, int h, int w,
-                          int kh, int kw, int sh, int sw, int ph, int pw, float[] y, int yOff) {
-        PoolingPlain.Geometry g = PoolingPlain.checkPool("maxPool2d", x, xOff, batch, channels, h, w,
-                kh, kw, sh, sw, ph, pw, y, yOff);
-        int[] taps = tapOffsets(kh, kw, w);
-        int[] map = strideMap(sw);
-        PoolingPlain.forPlanes(batch * channels, h * w,
-                p -> pool(x, xOff + p * h * w, y, yOff + p * g.oh() * g.ow(), g, taps, map, true, false));
-    }
-
-    @Override
-    public void avgPool2d(float[] x, int xOff, int batch, int channels, int h, int w,
-                          int kh, int kw, int sh, int sw, int ph, int pw, boolean countIncludePad,
-                          float[] y, int yOff) {
-        PoolingPlain.Geometry g = PoolingPlain.checkPool("avgPool2d", x, xOff, batch, channels, h, w,
-                kh, kw, sh, sw, ph, pw, y, yOff);
-        int[] taps = tapOffsets(kh, kw, w);
-        int[] map = strideMap(sw);
-        PoolingPlain.forPlanes(batch * channels, h * w,
-                p -> pool(x, xOff + p * h * w, y, yOff + p * g.oh() * g.ow(), g, taps, map, false, countIncludePad));
+    PlanePooler planePooler(Geometry g, boolean max, boolean countIncludePad) {
+        int[] taps = tapOffsets(g.kh(), g.kw(), g.w());
+        int[] map = strideMap(g.sw());
+        return (x, xp, y, yp) -> pool(x, xp, y, yp, g, taps, map, max, countIncludePad);
     }
 
     /** One plane of max (max = true) or average pooling. */
-    private static void pool(float[] x, int xp, float[] y, int yp, PoolingPlain.Geometry g, int[] taps, int[] map,
+    private static void pool(float[] x, int xp, float[] y, int yp, Geometry g, int[] taps, int[] map,
                              boolean max, boolean countIncludePad) {
         int h = g.h();
         int w = g.w();
@@ -80,7 +64,7 @@ public final class PoolingSimd implements PoolingKernels {
             int ox = 0;
             if (vectors) {
                 for (; ox < oxA; ox++) {
-                    y[yr + ox] = scalar(x, xp, h, w, iy0, ox * sw - pw, kh, kw, max, countIncludePad);
+                    y[yr + ox] = PoolingPlain.windowAt(x, xp, g, iy0, ox * sw - pw, max, countIncludePad);
                 }
                 // Taps of the vertically clipped window: rows kyLo … kyHi-1, all kw columns.
                 int t0 = kyLo * kw;
@@ -104,15 +88,9 @@ public final class PoolingSimd implements PoolingKernels {
                 ox = oxB;
             }
             for (; ox < ow; ox++) {
-                y[yr + ox] = scalar(x, xp, h, w, iy0, ox * sw - pw, kh, kw, max, countIncludePad);
+                y[yr + ox] = PoolingPlain.windowAt(x, xp, g, iy0, ox * sw - pw, max, countIncludePad);
             }
         }
-    }
-
-    private static float scalar(float[] x, int xp, int h, int w, int iy0, int ix0, int kh, int kw,
-                                boolean max, boolean countIncludePad) {
-        return max ? PoolingPlain.maxAt(x, xp, h, w, iy0, ix0, kh, kw)
-                : PoolingPlain.avgAt(x, xp, h, w, iy0, ix0, kh, kw, countIncludePad);
     }
 
     // The tap loops below are single flat loops over precomputed offsets on purpose: on JDK 17,
@@ -171,15 +149,9 @@ public final class PoolingSimd implements PoolingKernels {
         return taps;
     }
 
-    @Override
-    public void globalAvgPool(float[] x, int xOff, int batch, int channels, int spatial, float[] y, int yOff) {
-        PoolingPlain.checkGlobal(x, xOff, batch, channels, spatial, y, yOff);
-        PoolingPlain.forPlanes(batch * channels, spatial,
-                p -> y[yOff + p] = stripedSum(x, xOff + p * spatial, spatial) / spatial);
-    }
-
     /** {@link PoolingPlain#stripedSum} with one 8-lane accumulator (lane j = stripe j). */
-    private static float stripedSum(float[] x, int off, int n) {
+    @Override
+    float stripedSum(float[] x, int off, int n) {
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (; i <= n - L; i += L) {

@@ -33,18 +33,18 @@ public final class Ranking {
 
     /** Index (0 … n−1) of the first maximum of {@code n ≥ 1} values from {@code off}; NaN counts as largest. */
     public static int argmax(float[] x, int off, int n) {
-        ElementwisePlain.requirePositive("argmax", "n", n);
-        ElementwisePlain.requireRange("argmax", "x", x, off, n);
+        Checks.requirePositive("argmax", "n", n);
+        Checks.requireRange("argmax", "x", x, off, n);
         return argmaxUnchecked(x, off, n);
     }
 
     /** {@code out[outOff + r]} = arg-max of row r, for each of the {@code rows} rows of length {@code cols}. */
     public static void argmax(float[] x, int xOff, int rows, int cols, int[] out, int outOff) {
         String op = "argmax";
-        ElementwisePlain.requireNonNegative(op, "rows", rows);
-        ElementwisePlain.requirePositive(op, "cols", cols);
-        ElementwisePlain.requireRange(op, "x [" + rows + " x " + cols + "]", x, xOff, (long) rows * cols);
-        ElementwisePlain.requireRange(op, "out", out, outOff, rows);
+        Checks.requireNonNegative(op, "rows", rows);
+        Checks.requirePositive(op, "cols", cols);
+        Checks.requireRange(op, "x [" + rows + " x " + cols + "]", x, xOff, (long) rows * cols);
+        Checks.requireRange(op, "out", out, outOff, rows);
         for (int r = 0; r < rows; r++) {
             out[outOff + r] = argmaxUnchecked(x, xOff + r * cols, cols);
         }
@@ -78,13 +78,13 @@ public final class Ranking {
      */
     public static void topK(float[] x, int xOff, int rows, int cols, int k, int[] out, int outOff) {
         String op = "topK";
-        ElementwisePlain.requireNonNegative(op, "rows", rows);
-        ElementwisePlain.requirePositive(op, "cols", cols);
+        Checks.requireNonNegative(op, "rows", rows);
+        Checks.requirePositive(op, "cols", cols);
         if (k < 0 || k > cols) {
             throw new IllegalArgumentException(op + ": k must be in [0, " + cols + "] (the row length), got " + k);
         }
-        ElementwisePlain.requireRange(op, "x [" + rows + " x " + cols + "]", x, xOff, (long) rows * cols);
-        ElementwisePlain.requireRange(op, "out [" + rows + " x " + k + "]", out, outOff, (long) rows * k);
+        Checks.requireRange(op, "x [" + rows + " x " + cols + "]", x, xOff, (long) rows * cols);
+        Checks.requireRange(op, "out [" + rows + " x " + k + "]", out, outOff, (long) rows * k);
         if (k == 0) {
             return;
         }
@@ -110,7 +110,7 @@ public final class Ranking {
 
     /** Top-k indices of the {@code n} values from {@code off}, in a new array; see {@link #topK(float[], int, int, int, int, int[], int)}. */
     public static int[] topK(float[] x, int off, int n, int k) {
-        ElementwisePlain.requirePositive("topK", "n", n);
+        Checks.requirePositive("topK", "n", n);
         if (k < 0 || k > n) {
             throw new IllegalArgumentException("topK: k must be in [0, " + n + "] (the row length), got " + k);
         }

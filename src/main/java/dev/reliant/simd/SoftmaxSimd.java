@@ -16,12 +16,14 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Rows are short (10 to 1000 classes), so 256-bit vectors (8 lanes) are used even where wider
  * ones exist.
  */
-public final class SoftmaxSimd implements SoftmaxKernels {
+public final class SoftmaxSimd extends SoftmaxDriver {
     /** The single instance. */
     public static final SoftmaxSimd INSTANCE = new SoftmaxSimd();
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int L = S.length();
+    /** The twin, whose loops finish the scalar tails. */
+    private static final SoftmaxPlain TAIL = SoftmaxPlain.INSTANCE;
 
     private SoftmaxSimd() {}
 
@@ -30,34 +32,9 @@ public final class SoftmaxSimd implements SoftmaxKernels {
         return "simd (256-bit)";
     }
 
-    @Override
-    public void softmax(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
-        SoftmaxPlain.check("softmax", x, xOff, y, yOff, rows, cols);
-        SoftmaxPlain.forRows(rows, cols, r -> {
-            int xi = xOff + r * cols;
-            int yi = yOff + r * cols;
-            float m = rowMax(x, xi, cols);
-            subtract(x, xi, y, yi, cols, m);
-            float sum = (float) SoftmaxPlain.expInPlace(y, yi, cols);
-            divide(y, yi, cols, sum);
-        });
-    }
-
-    @Override
-    public void logSoftmax(float[] x, int xOff, float[] y, int yOff, int rows, int cols) {
-        SoftmaxPlain.check("logSoftmax", x, xOff, y, yOff, rows, cols);
-        SoftmaxPlain.forRows(rows, cols, r -> {
-            int xi = xOff + r * cols;
-            int yi = yOff + r * cols;
-            float m = rowMax(x, xi, cols);
-            subtract(x, xi, y, yi, cols, m);
-            float lse = (float) StrictMath.log(SoftmaxPlain.expSum(y, yi, cols));
-            subtract(y, yi, y, yi, cols, lse);
-        });
-    }
-
     /** Same value as {@link SoftmaxPlain#rowMax}: two vector accumulators, then the tail. */
-    private static float rowMax(float[] x, int off, int n) {
+    @Override
+    float rowMax(float[] x, int off, int n) {
         float m = Float.NEGATIVE_INFINITY;
         int i = 0;
         if (n >= L) {
@@ -75,28 +52,28 @@ public final class SoftmaxSimd implements SoftmaxKernels {
         for (; i < n; i++) {
             m = Math.max(m, x[off + i]);
         }
-        return SoftmaxPlain.canonicalMax(m);
+        return m;
     }
 
     /** {@code y[i] = x[i] − m}. */
-    private static void subtract(float[] x, int xOff, float[] y, int yOff, int n, float m) {
+    @Override
+    void subtract(float[] x, int xOff, float[] y, int yOff, int n, float m) {
         FloatVector vm = FloatVector.broadcast(S, m);
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector.fromArray(S, x, xOff + i).sub(vm).intoArray(y, yOff + i);
         }
-        SoftmaxPlain.subtract(x, xOff + i, y, yOff + i, n - i, m);
+        TAIL.subtract(x, xOff + i, y, yOff + i, n - i, m);
     }
 
     /** {@code y[i] = y[i] / s}. */
-    private static void divide(float[] y, int off, int n, float s) {
+    @Override
+    void divide(float[] y, int off, int n, float s) {
         FloatVector vs = FloatVector.broadcast(S, s);
         int i = 0;
         for (; i <= n - L; i += L) {
             FloatVector.fromArray(S, y, off + i).div(vs).intoArray(y, off + i);
         }
-        for (; i < n; i++) {
-            y[off + i] = y[off + i] / s;
-        }
+        TAIL.divide(y, off + i, n - i, s);
     }
 }

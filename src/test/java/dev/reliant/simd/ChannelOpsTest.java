@@ -1,5 +1,6 @@
 package dev.reliant.simd;
 
+import static dev.reliant.simd.TestArrays.filled;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,8 +30,7 @@ class ChannelOpsTest {
     void optionAShortcutOnAKnownExample() {
         // One image, 2 channels of 4x4, stride 2, one zero channel on each side (planes = 4 → 4/4 = 1).
         float[] x = positional(1, 2, 4, 4);
-        float[] y = new float[4 * 2 * 2];
-        Arrays.fill(y, -1f); // zeros must be written, not assumed
+        float[] y = filled(4 * 2 * 2, -1f); // zeros must be written, not assumed
         ChannelOps.padChannelsSubsample(x, 0, 1, 2, 4, 4, 2, 1, 1, y, 0);
         assertThat(y).containsExactly(
                 0, 0, 0, 0, //             channel 0: padding
@@ -48,8 +48,7 @@ class ChannelOpsTest {
         float[] x = positional(2, 1, 5, 3);
         float[] xs = new float[x.length + 3];
         System.arraycopy(x, 0, xs, 3, x.length);
-        float[] y = new float[1 + 2 * 4 * 3 * 2 + 1];
-        Arrays.fill(y, 7f);
+        float[] y = filled(1 + 2 * 4 * 3 * 2 + 1, 7f);
         ChannelOps.padChannelsSubsample(xs, 3, 2, 1, 5, 3, 2, 2, 1, y, 1);
         float[] z = new float[6];
         float[] expected = new float[y.length];

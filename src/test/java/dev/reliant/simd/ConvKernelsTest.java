@@ -1,5 +1,6 @@
 package dev.reliant.simd;
 
+import static dev.reliant.simd.TestArrays.gaussian;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,14 +36,6 @@ class ConvKernelsTest {
                 Arguments.of(2, 5, 5, 3, 2, 3, 2, 1, 1, 1, 2));      // rectangular kernel, stride 2
     }
 
-    static float[] random(Random rnd, int size) {
-        float[] x = new float[size];
-        for (int i = 0; i < size; i++) {
-            x[i] = (float) rnd.nextGaussian();
-        }
-        return x;
-    }
-
     static ConvShape shape(int cin, int h, int w, int cout, int kh, int kw, int stride, int pad, int dil, int groups) {
         return new ConvShape(cin, h, w, cout, kh, kw, stride, stride, pad, pad, dil, dil, groups);
     }
@@ -53,9 +46,9 @@ class ConvKernelsTest {
                                                            int stride, int pad, int dil, int groups, int batch) {
         ConvShape s = shape(cin, h, w, cout, kh, kw, stride, pad, dil, groups);
         Random rnd = new Random(s.toString().hashCode());
-        float[] weight = random(rnd, s.weightCount());
-        float[] bias = random(rnd, cout);
-        float[] in = random(rnd, batch * s.inputSize() + 3);
+        float[] weight = gaussian(rnd, s.weightCount());
+        float[] bias = gaussian(rnd, cout);
+        float[] in = gaussian(rnd, batch * s.inputSize() + 3);
         float[] simd = new float[batch * s.outputSize() + 5];
         float[] plain = new float[batch * s.outputSize() + 5];
         ConvSimd.INSTANCE.forward(ConvSimd.INSTANCE.prepare(s, weight, 0, bias), in, 3, batch, simd, 5);
@@ -105,8 +98,8 @@ class ConvKernelsTest {
     void forwardChannelsTouchesOnlyTheRequestedChannels() {
         ConvShape s = shape(16, 8, 8, 32, 3, 3, 1, 1, 1, 1);
         Random rnd = new Random(3);
-        float[] weight = random(rnd, s.weightCount());
-        float[] in = random(rnd, 2 * s.inputSize());
+        float[] weight = gaussian(rnd, s.weightCount());
+        float[] in = gaussian(rnd, 2 * s.inputSize());
         for (ConvKernels k : new ConvKernels[] {ConvSimd.INSTANCE, ConvPlain.INSTANCE}) {
             PreparedConv conv = k.prepare(s, weight, 0, null);
             float[] full = new float[2 * s.outputSize()];
@@ -131,8 +124,8 @@ class ConvKernelsTest {
     void setWeightChangesTheResultLikeRepreparing() {
         ConvShape s = shape(6, 9, 9, 10, 3, 3, 1, 1, 1, 2);
         Random rnd = new Random(4);
-        float[] weight = random(rnd, s.weightCount());
-        float[] in = random(rnd, s.inputSize());
+        float[] weight = gaussian(rnd, s.weightCount());
+        float[] in = gaussian(rnd, s.inputSize());
         for (ConvKernels k : new ConvKernels[] {ConvSimd.INSTANCE, ConvPlain.INSTANCE}) {
             PreparedConv conv = k.prepare(s, weight, 0, null);
             int index = 7 * s.depth() + 13;

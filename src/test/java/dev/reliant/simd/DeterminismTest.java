@@ -1,5 +1,6 @@
 package dev.reliant.simd;
 
+import static dev.reliant.simd.TestArrays.gaussian;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
@@ -40,11 +41,7 @@ class DeterminismTest {
     }
 
     private static void assertDeterministic(BatchFunction f, int inSize, int outSize) {
-        Random rnd = new Random(42);
-        float[] in = new float[IMAGES * inSize];
-        for (int i = 0; i < in.length; i++) {
-            in[i] = (float) rnd.nextGaussian();
-        }
+        float[] in = gaussian(new Random(42), IMAGES * inSize);
         float[] reference = runInChunks(f, in, inSize, outSize, 1, 1);
         for (int threads : new int[] {1, 2}) {
             for (int batch : BATCHES) {
@@ -59,11 +56,7 @@ class DeterminismTest {
         for (ConvShape s : new ConvShape[] {
                 ConvShape.of(16, 32, 32, 16, 3, 1, 1), ConvShape.of(16, 32, 32, 32, 3, 2, 1),
                 ConvShape.grouped(32, 16, 16, 32, 3, 1, 1, 32), ConvShape.of(32, 16, 16, 64, 1, 2, 0)}) {
-            Random rnd = new Random(1);
-            float[] w = new float[s.weightCount()];
-            for (int i = 0; i < w.length; i++) {
-                w[i] = (float) rnd.nextGaussian();
-            }
+            float[] w = gaussian(new Random(1), s.weightCount());
             PreparedConv conv = ConvKernels.get().prepare(s, w, 0, null);
             assertDeterministic((in, inOff, batch, out, outOff) ->
                     ConvKernels.get().forward(conv, in, inOff, batch, out, outOff), s.inputSize(), s.outputSize());
@@ -74,11 +67,7 @@ class DeterminismTest {
     void gemmAndLinearAreDeterministic() {
         int in = 300;
         int outFeatures = 70;
-        Random rnd = new Random(2);
-        float[] w = new float[outFeatures * in];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) rnd.nextGaussian();
-        }
+        float[] w = gaussian(new Random(2), outFeatures * in);
         PackedMatrix packed = GemmKernels.get().pack(w, 0, outFeatures, in, in, null);
         assertDeterministic((x, xOff, batch, y, yOff) ->
                 GemmKernels.get().linear(packed, x, xOff, batch, y, yOff), in, outFeatures);
@@ -105,11 +94,7 @@ class DeterminismTest {
         KernelChain simd = new KernelChain(true, 7);
         KernelChain plain = new KernelChain(false, 7);
         assertDeterministic(simd::forward, KernelChain.inputSize(), KernelChain.CLASSES);
-        Random rnd = new Random(3);
-        float[] in = new float[IMAGES * KernelChain.inputSize()];
-        for (int i = 0; i < in.length; i++) {
-            in[i] = (float) rnd.nextGaussian();
-        }
+        float[] in = gaussian(new Random(3), IMAGES * KernelChain.inputSize());
         float[] a = new float[IMAGES * KernelChain.CLASSES];
         float[] b = new float[IMAGES * KernelChain.CLASSES];
         simd.forward(in, 0, IMAGES, a, 0);

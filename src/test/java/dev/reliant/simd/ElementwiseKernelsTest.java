@@ -1,5 +1,7 @@
 package dev.reliant.simd;
 
+import static dev.reliant.simd.BitAssert.assertBitIdenticalUpToNaNPayload;
+import static dev.reliant.simd.TestArrays.guarded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +13,6 @@ import org.junit.jupiter.api.Test;
 class ElementwiseKernelsTest {
     /** Sizes that hit every tail of 8- and 16-lane vectors and of the 2-vector unrolled loops. */
     static final int[] SIZES = {0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 47, 48, 49, 63, 64, 65, 100, 1000};
-    static final float GUARD = 12345.678f;
 
     static final ElementwiseKernels SIMD = ElementwiseSimd.INSTANCE;
     static final ElementwiseKernels PLAIN = ElementwisePlain.INSTANCE;
@@ -47,23 +48,6 @@ class ElementwiseKernelsTest {
         return v;
     }
 
-    static float[] guarded(int n) {
-        float[] y = new float[n];
-        Arrays.fill(y, GUARD);
-        return y;
-    }
-
-    static void assertBitsEqual(float[] actual, float[] expected, String what) {
-        assertThat(actual.length).isEqualTo(expected.length);
-        for (int i = 0; i < actual.length; i++) {
-            if (Float.floatToIntBits(actual[i]) != Float.floatToIntBits(expected[i])) {
-                throw new AssertionError(what + ": element " + i + " is " + actual[i] + " ("
-                        + Integer.toHexString(Float.floatToRawIntBits(actual[i])) + "), expected " + expected[i]
-                        + " (" + Integer.toHexString(Float.floatToRawIntBits(expected[i])) + ")");
-            }
-        }
-    }
-
     /** Runs a unary kernel on both twins with offsets and guards; checks twins, reference and guards. */
     static void checkUnary(String name, Unary op, FloatOp reference) {
         Random rnd = new Random(name.hashCode());
@@ -76,21 +60,21 @@ class ElementwiseKernelsTest {
             op.run(SIMD, x, xOff, ySimd, yOff, n);
             op.run(PLAIN, x, xOff, yPlain, yOff, n);
             String what = name + " n=" + n;
-            assertBitsEqual(ySimd, yPlain, what + " simd vs plain");
+            assertBitIdenticalUpToNaNPayload(yPlain, ySimd, what + " simd vs plain");
             float[] expected = guarded(yOff + n + 6);
             for (int i = 0; i < n; i++) {
                 expected[yOff + i] = reference.apply(x[xOff + i]);
             }
-            assertBitsEqual(ySimd, expected, what + " vs reference (guards included)");
+            assertBitIdenticalUpToNaNPayload(expected, ySimd, what + " vs reference (guards included)");
 
             // In place: y is x at the same offset.
             float[] inPlace = x.clone();
             op.run(SIMD, inPlace, xOff, inPlace, xOff, n);
             float[] inPlacePlain = x.clone();
             op.run(PLAIN, inPlacePlain, xOff, inPlacePlain, xOff, n);
-            assertBitsEqual(inPlace, inPlacePlain, what + " in place");
-            assertBitsEqual(Arrays.copyOfRange(inPlace, xOff, xOff + n), Arrays.copyOfRange(ySimd, yOff, yOff + n),
-                    what + " in place vs out of place");
+            assertBitIdenticalUpToNaNPayload(inPlacePlain, inPlace, what + " in place");
+            assertBitIdenticalUpToNaNPayload(Arrays.copyOfRange(ySimd, yOff, yOff + n),
+                    Arrays.copyOfRange(inPlace, xOff, xOff + n), what + " in place vs out of place");
         }
     }
 
@@ -107,12 +91,12 @@ class ElementwiseKernelsTest {
             op.run(SIMD, a, aOff, b, bOff, ySimd, yOff, n);
             op.run(PLAIN, a, aOff, b, bOff, yPlain, yOff, n);
             String what = name + " n=" + n;
-            assertBitsEqual(ySimd, yPlain, what + " simd vs plain");
+            assertBitIdenticalUpToNaNPayload(yPlain, ySimd, what + " simd vs plain");
             float[] expected = guarded(yOff + n + 5);
             for (int i = 0; i < n; i++) {
                 expected[yOff + i] = reference.apply(a[aOff + i], b[bOff + i]);
             }
-            assertBitsEqual(ySimd, expected, what + " vs reference (guards included)");
+            assertBitIdenticalUpToNaNPayload(expected, ySimd, what + " vs reference (guards included)");
         }
     }
 
@@ -229,7 +213,7 @@ class ElementwiseKernelsTest {
             SIMD.scaleShift(x, 2, ySimd, 1, batch, channels, spatial, scale, shift);
             PLAIN.scaleShift(x, 2, yPlain, 1, batch, channels, spatial, scale, shift);
             String what = "scaleShift " + Arrays.toString(s);
-            assertBitsEqual(ySimd, yPlain, what);
+            assertBitIdenticalUpToNaNPayload(yPlain, ySimd, what);
             float[] expected = guarded(n + 3);
             for (int b = 0; b < batch; b++) {
                 for (int c = 0; c < channels; c++) {
@@ -240,7 +224,7 @@ class ElementwiseKernelsTest {
                     }
                 }
             }
-            assertBitsEqual(ySimd, expected, what + " vs reference");
+            assertBitIdenticalUpToNaNPayload(expected, ySimd, what + " vs reference");
         }
     }
 
@@ -260,7 +244,7 @@ class ElementwiseKernelsTest {
             for (int b = 0; b < batch; b++) {
                 float[] one = new float[image];
                 k.scaleShift(x, b * image, one, 0, 1, channels, spatial, scale, shift);
-                assertBitsEqual(Arrays.copyOfRange(all, b * image, (b + 1) * image), one,
+                assertBitIdenticalUpToNaNPayload(one, Arrays.copyOfRange(all, b * image, (b + 1) * image),
                         k.name() + " image " + b + " of 7 vs alone");
             }
         }
@@ -268,7 +252,7 @@ class ElementwiseKernelsTest {
 
     @Test
     void largeArraysAreSplitOverThreadsWithoutChangingBits() {
-        int n = 3 * ElementwisePlain.PARALLEL_GRAIN + 123;
+        int n = 3 * ElementwiseDriver.PARALLEL_GRAIN + 123;
         Random rnd = new Random(13);
         float[] a = data(rnd, n);
         float[] b = data(rnd, n);
@@ -288,14 +272,14 @@ class ElementwiseKernelsTest {
                 }
             }
             for (int i = 1; i < results.length; i++) {
-                assertBitsEqual(results[i], results[0], "result " + i);
+                assertBitIdenticalUpToNaNPayload(results[0], results[i], "result " + i);
             }
             float[] expected = new float[n];
             for (int i = 0; i < n; i++) {
                 float v = clampRef(reluRef(a[i] + b[i]), -1f, 3f) * 0.75f;
                 expected[i] = v + a[i];
             }
-            assertBitsEqual(results[0], expected, "vs reference");
+            assertBitIdenticalUpToNaNPayload(expected, results[0], "vs reference");
         } finally {
             Parallel.setThreads(saved);
         }
@@ -316,14 +300,14 @@ class ElementwiseKernelsTest {
             if (first == null) {
                 first = y.clone();
             } else if (iter % 1000 == 0 || iter == 19_999) {
-                assertBitsEqual(y, first, "iteration " + iter);
+                assertBitIdenticalUpToNaNPayload(first, y, "iteration " + iter);
             }
         }
         float[] plain = new float[3 * n];
         PLAIN.relu(a, 0, plain, 0, n);
         PLAIN.clamp(a, 0, plain, n, n, -1.5f, 2.25f);
         PLAIN.addRelu(a, 0, b, 0, plain, 2 * n, n);
-        assertBitsEqual(y, plain, "warm simd vs plain");
+        assertBitIdenticalUpToNaNPayload(plain, y, "warm simd vs plain");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.reliant.simd;
 
+import static dev.reliant.simd.TestArrays.gaussian;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,21 +30,13 @@ class GemmKernelsTest {
         return b.build();
     }
 
-    static float[] random(Random rnd, int size) {
-        float[] x = new float[size];
-        for (int i = 0; i < size; i++) {
-            x[i] = (float) rnd.nextGaussian();
-        }
-        return x;
-    }
-
     @ParameterizedTest(name = "m={0} n={1} k={2}")
     @MethodSource("shapes")
     void simdEqualsPlainBitForBitAndMatchesDoubleReference(int m, int n, int k) {
         Random rnd = new Random(31L * m + 7L * n + k);
-        float[] a = random(rnd, m * k);
-        float[] b = random(rnd, k * n);
-        float[] bias = random(rnd, m);
+        float[] a = gaussian(rnd, m * k);
+        float[] b = gaussian(rnd, k * n);
+        float[] bias = gaussian(rnd, m);
         float[] simd = new float[m * n];
         float[] plain = new float[m * n];
         GemmSimd.INSTANCE.multiply(GemmSimd.INSTANCE.pack(a, 0, m, k, k, bias), 0, m, b, 0, n, n, simd, 0, n);
@@ -69,8 +62,8 @@ class GemmKernelsTest {
     void rowRangeWritesOnlyThoseRows() {
         int m = 20, n = 37, k = 300;
         Random rnd = new Random(5);
-        float[] a = random(rnd, m * k);
-        float[] b = random(rnd, k * n);
+        float[] a = gaussian(rnd, m * k);
+        float[] b = gaussian(rnd, k * n);
         float[] full = new float[m * n];
         GemmSimd.INSTANCE.multiply(GemmSimd.INSTANCE.pack(a, 0, m, k, k, null), 0, m, b, 0, n, n, full, 0, n);
         for (int start = 0; start < m; start += 3) {
@@ -94,8 +87,8 @@ class GemmKernelsTest {
     void parallelSgemmEqualsSingleThreadedAndStridedOperandsWork() {
         int m = 33, n = 700, k = 129, lda = k + 3, ldb = n + 5, ldc = n + 1;
         Random rnd = new Random(9);
-        float[] a = random(rnd, 2 + m * lda);
-        float[] b = random(rnd, 1 + k * ldb);
+        float[] a = gaussian(rnd, 2 + m * lda);
+        float[] b = gaussian(rnd, 1 + k * ldb);
         float[] c1 = new float[m * ldc];
         float[] c2 = new float[m * ldc];
         int saved = Parallel.threads();
@@ -131,9 +124,9 @@ class GemmKernelsTest {
     @MethodSource("shapes")
     void linearSimdEqualsPlainAndReference(int batch, int out, int in) {
         Random rnd = new Random(17L * batch + out + 3L * in);
-        float[] w = random(rnd, out * in);
-        float[] bias = random(rnd, out);
-        float[] x = random(rnd, batch * in + 1);
+        float[] w = gaussian(rnd, out * in);
+        float[] bias = gaussian(rnd, out);
+        float[] x = gaussian(rnd, batch * in + 1);
         float[] simd = new float[batch * out + 2];
         float[] plain = new float[batch * out + 2];
         GemmSimd.INSTANCE.linear(GemmSimd.INSTANCE.pack(w, 0, out, in, in, bias), x, 1, batch, simd, 2);

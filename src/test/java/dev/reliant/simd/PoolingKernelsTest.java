@@ -1,5 +1,9 @@
 package dev.reliant.simd;
 
+import static dev.reliant.simd.BitAssert.assertBitIdentical;
+import static dev.reliant.simd.TestArrays.GUARD;
+import static dev.reliant.simd.TestArrays.gaussian;
+import static dev.reliant.simd.TestArrays.guarded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +13,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class PoolingKernelsTest {
-    static final float GUARD = -9876.5f;
     static final PoolingKernels SIMD = PoolingSimd.INSTANCE;
     static final PoolingKernels PLAIN = PoolingPlain.INSTANCE;
 
@@ -30,29 +33,6 @@ class PoolingKernelsTest {
     /** {h, w}: odd, tiny and vector-sized rows. */
     static final int[][] PLANES = {{1, 1}, {5, 7}, {7, 5}, {2, 3}, {8, 8}, {9, 17}, {15, 33}, {16, 16}, {32, 32},
         {17, 40}, {56, 56}};
-
-    static float[] data(Random rnd, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (rnd.nextGaussian() * 2 + 0.5);
-        }
-        return v;
-    }
-
-    static float[] guarded(int n) {
-        float[] y = new float[n];
-        Arrays.fill(y, GUARD);
-        return y;
-    }
-
-    static void assertBitsEqual(float[] actual, float[] expected, String what) {
-        assertThat(actual.length).as(what + " length").isEqualTo(expected.length);
-        for (int i = 0; i < actual.length; i++) {
-            if (Float.floatToRawIntBits(actual[i]) != Float.floatToRawIntBits(expected[i])) {
-                throw new AssertionError(what + ": element " + i + " is " + actual[i] + ", expected " + expected[i]);
-            }
-        }
-    }
 
     static boolean fits(int in, int k, int s, int p) {
         return in + 2 * p >= k;
@@ -168,20 +148,20 @@ class PoolingKernelsTest {
                 int planes = batch * channels;
                 int xOff = 3;
                 int yOff = 2;
-                float[] x = data(rnd, xOff + planes * h * w + 5);
+                float[] x = gaussian(rnd, xOff + planes * h * w + 5, 0.5, 2);
                 String what = "window " + Arrays.toString(win) + " plane " + h + "x" + w;
 
                 float[] maxSimd = guarded(yOff + planes * oh * ow + 4);
                 float[] maxPlain = guarded(maxSimd.length);
                 SIMD.maxPool2d(x, xOff, batch, channels, h, w, win[0], win[1], win[2], win[3], win[4], win[5], maxSimd, yOff);
                 PLAIN.maxPool2d(x, xOff, batch, channels, h, w, win[0], win[1], win[2], win[3], win[4], win[5], maxPlain, yOff);
-                assertBitsEqual(maxSimd, maxPlain, "max " + what);
+                assertBitIdentical(maxPlain, maxSimd, "max " + what);
                 double[] mref = maxRef(x, xOff, planes, h, w, win);
                 float[] expected = guarded(maxSimd.length);
                 for (int i = 0; i < mref.length; i++) {
                     expected[yOff + i] = (float) mref[i];
                 }
-                assertBitsEqual(maxSimd, expected, "max vs reference " + what);
+                assertBitIdentical(expected, maxSimd, "max vs reference " + what);
 
                 for (boolean includePad : new boolean[] {true, false}) {
                     float[] avgSimd = guarded(yOff + planes * oh * ow + 4);
@@ -191,7 +171,7 @@ class PoolingKernelsTest {
                     PLAIN.avgPool2d(x, xOff, batch, channels, h, w, win[0], win[1], win[2], win[3], win[4], win[5],
                             includePad, avgPlain, yOff);
                     String avgWhat = "avg includePad=" + includePad + " " + what;
-                    assertBitsEqual(avgSimd, avgPlain, avgWhat);
+                    assertBitIdentical(avgPlain, avgSimd, avgWhat);
                     double[][] aref = avgRef(x, xOff, planes, h, w, win, includePad);
                     int kk = win[0] * win[1];
                     for (int i = 0; i < aref[0].length; i++) {
@@ -290,7 +270,7 @@ class PoolingKernelsTest {
             float[] b = new float[2 * oh * ow];
             SIMD.maxPool2d(x, 0, 1, 2, h, w, win[0], win[1], win[2], win[3], win[4], win[5], a, 0);
             PLAIN.maxPool2d(x, 0, 1, 2, h, w, win[0], win[1], win[2], win[3], win[4], win[5], b, 0);
-            assertBitsEqual(a, b, "max (raw bits, NaN payloads and signed zeros) " + Arrays.toString(win));
+            assertBitIdentical(b, a, "max (raw bits, NaN payloads and signed zeros) " + Arrays.toString(win));
             SIMD.avgPool2d(x, 0, 1, 2, h, w, win[0], win[1], win[2], win[3], win[4], win[5], true, a, 0);
             PLAIN.avgPool2d(x, 0, 1, 2, h, w, win[0], win[1], win[2], win[3], win[4], win[5], true, b, 0);
             for (int i = 0; i < a.length; i++) {
@@ -307,12 +287,12 @@ class PoolingKernelsTest {
         int channels = 5;
         for (int spatial : spatials) {
             int planes = batch * channels;
-            float[] x = data(rnd, 1 + planes * spatial);
+            float[] x = gaussian(rnd, 1 + planes * spatial, 0.5, 2);
             float[] ySimd = guarded(planes + 3);
             float[] yPlain = guarded(planes + 3);
             SIMD.globalAvgPool(x, 1, batch, channels, spatial, ySimd, 2);
             PLAIN.globalAvgPool(x, 1, batch, channels, spatial, yPlain, 2);
-            assertBitsEqual(ySimd, yPlain, "global spatial=" + spatial);
+            assertBitIdentical(yPlain, ySimd, "global spatial=" + spatial);
             for (int p = 0; p < planes; p++) {
                 double sum = 0;
                 double abs = 0;
@@ -367,7 +347,7 @@ class PoolingKernelsTest {
         int ow = PoolingKernels.outSize(w, 3, 2, 1, 1);
         int inImage = channels * h * w;
         int outImage = channels * oh * ow;
-        float[] x = data(rnd, batch * inImage);
+        float[] x = gaussian(rnd, batch * inImage, 0.5, 2);
         int saved = Parallel.threads();
         try {
             for (int threads : new int[] {1, 4}) {
@@ -383,12 +363,12 @@ class PoolingKernelsTest {
                         String what = k.name() + " threads=" + threads + " image " + b;
                         float[] one = new float[outImage];
                         k.maxPool2d(x, b * inImage, 1, channels, h, w, win[0], win[1], win[2], win[3], win[4], win[5], one, 0);
-                        assertBitsEqual(Arrays.copyOfRange(max, b * outImage, (b + 1) * outImage), one, "max " + what);
+                        assertBitIdentical(one, Arrays.copyOfRange(max, b * outImage, (b + 1) * outImage), "max " + what);
                         k.avgPool2d(x, b * inImage, 1, channels, h, w, win[0], win[1], win[2], win[3], win[4], win[5], true, one, 0);
-                        assertBitsEqual(Arrays.copyOfRange(avg, b * outImage, (b + 1) * outImage), one, "avg " + what);
+                        assertBitIdentical(one, Arrays.copyOfRange(avg, b * outImage, (b + 1) * outImage), "avg " + what);
                         float[] g = new float[channels];
                         k.globalAvgPool(x, b * inImage, 1, channels, h * w, g, 0);
-                        assertBitsEqual(Arrays.copyOfRange(glob, b * channels, (b + 1) * channels), g, "global " + what);
+                        assertBitIdentical(g, Arrays.copyOfRange(glob, b * channels, (b + 1) * channels), "global " + what);
                     }
                 }
             }
@@ -402,7 +382,7 @@ class PoolingKernelsTest {
         Random rnd = new Random(26);
         int h = 10;
         int w = 21;
-        float[] x = data(rnd, 2 * h * w);
+        float[] x = gaussian(rnd, 2 * h * w, 0.5, 2);
         x[17] = Float.NaN;
         x[h * w + 40] = -0f;
         float[] first = null;
@@ -418,7 +398,7 @@ class PoolingKernelsTest {
             if (first == null) {
                 first = y.clone();
             } else if (iter % 500 == 0 || iter == 4_999) {
-                assertBitsEqual(y, first, "iteration " + iter);
+                assertBitIdentical(first, y, "iteration " + iter);
             }
         }
     }

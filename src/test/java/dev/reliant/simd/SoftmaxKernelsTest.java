@@ -1,5 +1,9 @@
 package dev.reliant.simd;
 
+import static dev.reliant.simd.BitAssert.assertBitIdenticalUpToNaNPayload;
+import static dev.reliant.simd.TestArrays.GUARD;
+import static dev.reliant.simd.TestArrays.gaussian;
+import static dev.reliant.simd.TestArrays.guarded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -13,32 +17,8 @@ import org.junit.jupiter.api.Test;
 
 class SoftmaxKernelsTest {
     static final int[] COLS = {1, 2, 3, 7, 8, 9, 10, 15, 16, 17, 24, 33, 100, 1000};
-    static final float GUARD = 4242.5f;
     static final SoftmaxKernels SIMD = SoftmaxSimd.INSTANCE;
     static final SoftmaxKernels PLAIN = SoftmaxPlain.INSTANCE;
-
-    static float[] logits(Random rnd, int n, double spread) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (rnd.nextGaussian() * spread);
-        }
-        return v;
-    }
-
-    static float[] guarded(int n) {
-        float[] y = new float[n];
-        Arrays.fill(y, GUARD);
-        return y;
-    }
-
-    static void assertBitsEqual(float[] actual, float[] expected, String what) {
-        assertThat(actual.length).as(what + " length").isEqualTo(expected.length);
-        for (int i = 0; i < actual.length; i++) {
-            if (Float.floatToIntBits(actual[i]) != Float.floatToIntBits(expected[i])) {
-                throw new AssertionError(what + ": element " + i + " is " + actual[i] + ", expected " + expected[i]);
-            }
-        }
-    }
 
     /** Softmax of one row in double precision, from the float inputs. */
     static double[] softmaxRef(float[] x, int off, int n) {
@@ -90,13 +70,13 @@ class SoftmaxKernelsTest {
                 for (double spread : new double[] {1, 8}) {
                     int xOff = 2;
                     int yOff = 3;
-                    float[] x = logits(rnd, xOff + rows * cols + 1, spread);
+                    float[] x = gaussian(rnd, xOff + rows * cols + 1, 0, spread);
                     float[] ySimd = guarded(yOff + rows * cols + 2);
                     float[] yPlain = guarded(ySimd.length);
                     SIMD.softmax(x, xOff, ySimd, yOff, rows, cols);
                     PLAIN.softmax(x, xOff, yPlain, yOff, rows, cols);
                     String what = "softmax " + rows + "x" + cols + " spread " + spread;
-                    assertBitsEqual(ySimd, yPlain, what);
+                    assertBitIdenticalUpToNaNPayload(yPlain, ySimd, what);
                     assertThat(ySimd[yOff - 1]).isEqualTo(GUARD);
                     assertThat(ySimd[yOff + rows * cols]).isEqualTo(GUARD);
                     for (int r = 0; r < rows; r++) {
@@ -128,13 +108,13 @@ class SoftmaxKernelsTest {
         for (int rows : new int[] {1, 3, 7}) {
             for (int cols : COLS) {
                 int xOff = 1;
-                float[] x = logits(rnd, xOff + rows * cols, 3);
+                float[] x = gaussian(rnd, xOff + rows * cols, 0, 3);
                 float[] ySimd = guarded(rows * cols + 1);
                 float[] yPlain = guarded(rows * cols + 1);
                 SIMD.logSoftmax(x, xOff, ySimd, 0, rows, cols);
                 PLAIN.logSoftmax(x, xOff, yPlain, 0, rows, cols);
                 String what = "logSoftmax " + rows + "x" + cols;
-                assertBitsEqual(ySimd, yPlain, what);
+                assertBitIdenticalUpToNaNPayload(yPlain, ySimd, what);
                 assertThat(ySimd[rows * cols]).isEqualTo(GUARD);
                 float[] sm = new float[rows * cols];
                 SIMD.softmax(x, xOff, sm, 0, rows, cols);
@@ -186,11 +166,7 @@ class SoftmaxKernelsTest {
 
     @Test
     void nanAndInfinityRows() {
-        float[] x = new float[4 * 20];
-        Random rnd = new Random(33);
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) rnd.nextGaussian();
-        }
+        float[] x = gaussian(new Random(33), 4 * 20);
         x[0 * 20 + 13] = Float.NaN; // row 0: a NaN
         x[1 * 20 + 2] = Float.POSITIVE_INFINITY; // row 1: +inf
         Arrays.fill(x, 2 * 20, 3 * 20, Float.NEGATIVE_INFINITY); // row 2: all −inf; row 3 normal
@@ -226,17 +202,17 @@ class SoftmaxKernelsTest {
             }
         }
         Random rnd = new Random(34);
-        float[] v = logits(rnd, 3 * 17, 2);
+        float[] v = gaussian(rnd, 3 * 17, 0, 2);
         for (SoftmaxKernels k : new SoftmaxKernels[] {SIMD, PLAIN}) {
             float[] out = new float[v.length];
             k.softmax(v, 0, out, 0, 3, 17);
             float[] in = v.clone();
             k.softmax(in, 0, in, 0, 3, 17);
-            assertBitsEqual(in, out, k.name() + " softmax in place");
+            assertBitIdenticalUpToNaNPayload(out, in, k.name() + " softmax in place");
             k.logSoftmax(v, 0, out, 0, 3, 17);
             in = v.clone();
             k.logSoftmax(in, 0, in, 0, 3, 17);
-            assertBitsEqual(in, out, k.name() + " logSoftmax in place");
+            assertBitIdenticalUpToNaNPayload(out, in, k.name() + " logSoftmax in place");
         }
     }
 
@@ -245,7 +221,7 @@ class SoftmaxKernelsTest {
         Random rnd = new Random(35);
         int rows = 7;
         int cols = 1000;
-        float[] x = logits(rnd, rows * cols, 4);
+        float[] x = gaussian(rnd, rows * cols, 0, 4);
         int saved = Parallel.threads();
         try {
             for (int threads : new int[] {1, 4}) {
@@ -258,23 +234,23 @@ class SoftmaxKernelsTest {
                     for (int r = 0; r < rows; r++) {
                         float[] one = new float[cols];
                         k.softmax(x, r * cols, one, 0, 1, cols);
-                        assertBitsEqual(Arrays.copyOfRange(all, r * cols, (r + 1) * cols), one,
+                        assertBitIdenticalUpToNaNPayload(one, Arrays.copyOfRange(all, r * cols, (r + 1) * cols),
                                 k.name() + " threads=" + threads + " softmax row " + r);
                         k.logSoftmax(x, r * cols, one, 0, 1, cols);
-                        assertBitsEqual(Arrays.copyOfRange(allLog, r * cols, (r + 1) * cols), one,
+                        assertBitIdenticalUpToNaNPayload(one, Arrays.copyOfRange(allLog, r * cols, (r + 1) * cols),
                                 k.name() + " threads=" + threads + " logSoftmax row " + r);
                     }
                 }
             }
             // Enough rows to be split over the pool.
-            float[] many = logits(rnd, 200 * 100, 3);
+            float[] many = gaussian(rnd, 200 * 100, 0, 3);
             Parallel.setThreads(1);
             float[] one = new float[many.length];
             SIMD.softmax(many, 0, one, 0, 200, 100);
             Parallel.setThreads(4);
             float[] four = new float[many.length];
             SIMD.softmax(many, 0, four, 0, 200, 100);
-            assertBitsEqual(four, one, "200 rows, 4 threads vs 1");
+            assertBitIdenticalUpToNaNPayload(one, four, "200 rows, 4 threads vs 1");
         } finally {
             Parallel.setThreads(saved);
         }
@@ -283,7 +259,7 @@ class SoftmaxKernelsTest {
     @Test
     void resultsDoNotChangeAfterJitWarmUp() {
         Random rnd = new Random(36);
-        float[] x = logits(rnd, 3 * 19, 3);
+        float[] x = gaussian(rnd, 3 * 19, 0, 3);
         x[20] = -0f;
         float[] first = null;
         float[] y = new float[2 * x.length];
@@ -293,13 +269,13 @@ class SoftmaxKernelsTest {
             if (first == null) {
                 first = y.clone();
             } else if (iter % 1000 == 0 || iter == 9_999) {
-                assertBitsEqual(y, first, "iteration " + iter);
+                assertBitIdenticalUpToNaNPayload(first, y, "iteration " + iter);
             }
         }
         float[] plain = new float[y.length];
         PLAIN.softmax(x, 0, plain, 0, 3, 19);
         PLAIN.logSoftmax(x, 0, plain, x.length, 3, 19);
-        assertBitsEqual(y, plain, "warm simd vs plain");
+        assertBitIdenticalUpToNaNPayload(plain, y, "warm simd vs plain");
     }
 
     @Test
