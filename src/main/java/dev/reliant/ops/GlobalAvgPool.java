@@ -1,0 +1,31 @@
+package dev.reliant.ops;
+
+import dev.reliant.simd.PoolingKernels;
+
+/**
+ * {@code nn.AdaptiveAvgPool2d(1)} (and an average pool whose window is the whole map):
+ * {@code [C, H, W] → [C, 1, 1]}, each plane summed in the fixed order of
+ * {@link PoolingKernels#globalAvgPool}.
+ */
+public final class GlobalAvgPool extends AbstractOp {
+
+    public GlobalAvgPool(int[] inputShape) {
+        super(requireChw("GlobalAvgPool", inputShape), new int[] {inputShape[0], 1, 1});
+    }
+
+    @Override
+    public String type() {
+        return "AdaptiveAvgPool2d";
+    }
+
+    @Override
+    public void forward(float[][] inputs, int[] inputOffsets, int batch, float[] out, int outOff) {
+        int[] s = inputShape(0);
+        PoolingKernels.get().globalAvgPool(inputs[0], inputOffsets[0], batch, s[0], s[1] * s[2], out, outOff);
+    }
+
+    @Override
+    public String toString() {
+        return "AdaptiveAvgPool2d(1)";
+    }
+}

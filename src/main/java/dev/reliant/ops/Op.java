@@ -1,0 +1,92 @@
+package dev.reliant.ops;
+
+import java.util.List;
+
+/**
+ * An operator of a model: fixed per-image input and output shapes, its parameters in PyTorch
+ * registration order, and the three rules of DESIGN.md — forward now; backward and the diagonal
+ * second-order backward (issue [training]) will be added to the same class.
+ *
+ * <p><b>Layout.</b> A batch is {@code batch} images back to back: input i of image b starts at
+ * {@code inputs[i][inputOffsets[i] + b · inputSize(i)]}, the output of image b at
+ * {@code out[outOff + b · outputSize()]}. Per-image shapes leave out the batch dimension
+ * ({@code [C, H, W]} for feature maps, {@code [F]} for features).
+ *
+ * <p><b>Determinism.</b> Every output value is computed in a fixed order that does not depend
+ * on the batch size, the image's position or the thread count (the kernels guarantee it), so a
+ * recomputation from the same inputs is bit-identical: the fault engine relies on it.
+ */
+public interface Op {
+
+    /** The operator's type as in PyTorch, e.g. {@code Conv2d}. */
+    String type();
+
+    /** Number of inputs. */
+    int inputCount();
+
+    /** Per-image shape of input i (a copy). */
+    int[] inputShape(int i);
+
+    /** Per-image output shape (a copy). */
+    int[] outputShape();
+
+    /** Values per image of input i. */
+    int inputSize(int i);
+
+    /** Values per image of the output. */
+    int outputSize();
+
+    /** Parameters and buffers in PyTorch registration order (weight, bias, running_mean, running_var). */
+    default List<Parameter> parameters() {
+        return List.of();
+    }
+
+    /**
+     * Computes the output of {@code batch} images. The output must not overlap an input, except
+     * input {@link #inPlaceInput()} at the same offset.
+     */
+    void forward(float[][] inputs, int[] inputOffsets, int batch, float[] out, int outOff);
+
+    /**
+     * The index of an input whose buffer may also receive the output (element-wise operators
+     * that read each element before writing it), or -1.
+     */
+    default int inPlaceInput() {
+        return -1;
+    }
+
+    /**
+     * True when the output is input 0 unchanged (Flatten, Identity, Dropout in eval): an executor
+     * shares the input's buffer instead of computing anything.
+     */
+    default boolean isView() {
+        return false;
+    }
+
+    /**
+     * Called after element {@code index} of parameter {@code p} (one of {@link #parameters()})
+     * was changed in place. The default marks the parameter changed, so prepared forms are
+     * remade on the next forward; operators that can patch their prepared form in place (a
+     * convolution weight) override it.
+     */
+    default void elementChanged(Parameter p, int index) {
+        p.markChanged();
+    }
+
+    /**
+     * First-order backward: from dL/d(output), accumulates dL/d(input) and dL/d(parameters).
+     * Issue [training].
+     */
+    default void backward(BackwardContext context) {
+        throw new UnsupportedOperationException("backward not implemented yet for " + type());
+    }
+
+    /**
+     * Diagonal second-order backward (Becker–LeCun / OBD rules of specs/cim-swim.md, BackPACK
+     * style): from the diagonal second derivative of the loss with respect to the output,
+     * accumulates it for the inputs and the parameters. Issue [training].
+     */
+    default void backwardDiagonal(BackwardContext context) {
+        throw new UnsupportedOperationException("diagonal second-order backward not implemented yet for " + type());
+    }
+}
