@@ -48,7 +48,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         name = "reliant",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        subcommands = {SelftestCommand.class, HelpCommand.class},
+        subcommands = {SelftestCommand.class, InfoCommand.class, ConvertCommand.class, EvalCommand.class,
+            HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         usageHelpAutoWidth = true,
         description = {
@@ -146,6 +147,10 @@ public final class Main implements Callable<Integer> {
         cmd.setParameterExceptionHandler(Main::handleParameterException);
         cmd.setExecutionExceptionHandler(Main::handleExecutionException);
         cmd.setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine eval = cmd.getSubcommands().get("eval");
+        if (eval != null) {
+            EvalCommand.listModels(eval);
+        }
         return cmd;
     }
 
@@ -202,7 +207,8 @@ public final class Main implements Callable<Integer> {
 
     /** The message for an error caused by the user's input or environment, or null for a bug. */
     static String userMessage(Throwable t) {
-        if (t instanceof UserException || t instanceof IllegalArgumentException) {
+        if (t instanceof UserException || t instanceof IllegalArgumentException
+                || t instanceof dev.reliant.io.WeightFileException) {
             return t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
         }
         if (t instanceof NoSuchFileException) {
