@@ -1,5 +1,7 @@
 package dev.reliant.cli;
 
+import dev.reliant.testing.SharedData;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -58,15 +60,7 @@ class ZooCommandsTest {
     }
 
     static Path shared(String relative) {
-        String p = System.getProperty("RELIANT_SHARED");
-        if (p == null || p.isBlank()) {
-            p = System.getenv("RELIANT_SHARED");
-        }
-        Path root = (p == null || p.isBlank()) ? Path.of("..", "shared") : Path.of(p);
-        Path f = root.resolve(relative);
-        assumeTrue(Files.exists(f), () -> "shared test data not found at " + f.toAbsolutePath()
-                + " (set -DRELIANT_SHARED=DIR or the RELIANT_SHARED environment variable)");
-        return f;
+        return SharedData.require(relative);
     }
 
     private void assertOneLine(String... fragments) {

@@ -1,5 +1,7 @@
 package dev.reliant.data;
 
+import dev.reliant.testing.SharedData;
+
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -27,19 +29,12 @@ final class TestData {
     private TestData() {}
 
     static Path sharedRoot() {
-        String p = System.getProperty("RELIANT_SHARED");
-        if (p == null || p.isBlank()) {
-            p = System.getenv("RELIANT_SHARED");
-        }
-        return (p == null || p.isBlank()) ? Path.of("..", "shared") : Path.of(p);
+        return SharedData.root();
     }
 
     /** The path under the shared folder; skips the test if it does not exist. */
     static Path shared(String relative) {
-        Path p = sharedRoot().resolve(relative);
-        assumeTrue(Files.exists(p), () -> "shared test data not found at " + p.toAbsolutePath()
-                + " (set -DRELIANT_SHARED=DIR or the RELIANT_SHARED environment variable)");
-        return p;
+        return SharedData.require(relative);
     }
 
     /** Debian's Fashion-MNIST; skips the test when the package is not installed. */

@@ -1,5 +1,7 @@
 package dev.reliant.io;
 
+import dev.reliant.testing.SharedData;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reliant.tensor.Tensor;

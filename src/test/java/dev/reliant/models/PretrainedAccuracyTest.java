@@ -1,5 +1,7 @@
 package dev.reliant.models;
 
+import dev.reliant.testing.SharedData;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reliant.graph.Executor;
@@ -30,11 +32,11 @@ class PretrainedAccuracyTest {
 
     @BeforeAll
     static void readTestSet() {
-        testSet = Cifar10TestSet.read(SharedFiles.require("datasets/cifar10/test_batch.bin"));
+        testSet = Cifar10TestSet.read(SharedData.require("datasets/cifar10/test_batch.bin"));
     }
 
     static Graph pretrained(String model) {
-        Path file = SharedFiles.require("weights/akamaster-resnet-cifar10/" + model + ".safetensors");
+        Path file = SharedData.require("weights/akamaster-resnet-cifar10/" + model + ".safetensors");
         Graph graph = ModelZoo.build(model);
         graph.loadStateDict(SafeTensors.readFloats(file), file.getFileName().toString());
         return graph;

@@ -1,5 +1,7 @@
 package dev.reliant.models;
 
+import dev.reliant.testing.SharedData;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reliant.graph.Executor;
@@ -47,7 +49,7 @@ class TestVectorsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("vectors")
     void logitsMatchPyTorch(String vector, String model, ModelOptions options) {
-        Path file = SharedFiles.require("testvectors/models/" + vector + ".safetensors");
+        Path file = SharedData.require("testvectors/models/" + vector + ".safetensors");
         SafeTensors.Contents contents = SafeTensors.read(file);
         Tensor input = contents.tensors().get("input").asFloat();
         Tensor expected = contents.tensors().get("logits").asFloat();
