@@ -166,6 +166,19 @@ public final class ConvSimd implements ConvKernels {
     private static void copyPolyphase(ConvShape s, float[] in, int src, int cinG, Phases ph, float[] dst) {
         int h = s.inHeight;
         int w = s.inWidth;
+        if (s.strideH == 1 && s.strideW == 1) {
+            // One fill of the whole buffer and one copy per input row: many tiny fills of the
+            // border columns cost more than zeroing everything once.
+            int planeSize = ph.planeH * ph.planeW;
+            java.util.Arrays.fill(dst, 0, cinG * planeSize + GemmSimd.NR, 0f);
+            for (int c = 0; c < cinG; c++, src += h * w) {
+                int d = c * planeSize + s.padH * ph.planeW + s.padW;
+                for (int y = 0; y < h; y++, d += ph.planeW) {
+                    System.arraycopy(in, src + y * w, dst, d, w);
+                }
+            }
+            return;
+        }
         int d = 0;
         for (int c = 0; c < cinG; c++, src += h * w) {
             for (int py = 0; py < s.strideH; py++) {
@@ -177,16 +190,9 @@ public final class ConvSimd implements ConvKernels {
                             continue;
                         }
                         int row = src + y * w;
-                        if (s.strideW == 1) {
-                            // j - padW is the input column: zeros, a run of the row, zeros.
-                            java.util.Arrays.fill(dst, d, d + s.padW, 0f);
-                            System.arraycopy(in, row, dst, d + s.padW, w);
-                            java.util.Arrays.fill(dst, d + s.padW + w, d + ph.planeW, 0f);
-                        } else {
-                            for (int j = 0; j < ph.planeW; j++) {
-                                int x = j * s.strideW + px - s.padW;
-                                dst[d + j] = x >= 0 && x < w ? in[row + x] : 0f;
-                            }
+                        for (int j = 0; j < ph.planeW; j++) {
+                            int x = j * s.strideW + px - s.padW;
+                            dst[d + j] = x >= 0 && x < w ? in[row + x] : 0f;
                         }
                     }
                 }
