@@ -72,4 +72,9 @@ public abstract class AbstractOp implements Op {
     public String toString() {
         return type();
     }
+
+    /** A weight and an optional bias (null), in PyTorch registration order. */
+    protected static java.util.List<Parameter> weightAndBias(Parameter weight, Parameter bias) {
+        return bias == null ? java.util.List.of(weight) : java.util.List.of(weight, bias);
+    }
 }

@@ -4,8 +4,6 @@ import dev.reliant.simd.ConvKernels;
 import dev.reliant.simd.ConvShape;
 import dev.reliant.simd.PreparedConv;
 import dev.reliant.tensor.Shapes;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -89,12 +87,7 @@ public final class Conv2d extends AbstractOp {
 
     @Override
     public List<Parameter> parameters() {
-        List<Parameter> list = new ArrayList<>(2);
-        list.add(weight);
-        if (bias != null) {
-            list.add(bias);
-        }
-        return Collections.unmodifiableList(list);
+        return weightAndBias(weight, bias);
     }
 
     @Override

@@ -3,8 +3,6 @@ package dev.reliant.ops;
 import dev.reliant.simd.GemmKernels;
 import dev.reliant.simd.PackedMatrix;
 import dev.reliant.tensor.Shapes;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -59,12 +57,7 @@ public final class Linear extends AbstractOp {
 
     @Override
     public List<Parameter> parameters() {
-        List<Parameter> list = new ArrayList<>(2);
-        list.add(weight);
-        if (bias != null) {
-            list.add(bias);
-        }
-        return Collections.unmodifiableList(list);
+        return weightAndBias(weight, bias);
     }
 
     /** The up-to-date packed weights. */
