@@ -60,6 +60,17 @@ public final class Linear extends AbstractOp {
         return weightAndBias(weight, bias);
     }
 
+    /** A single weight change patches the packed copy in place when it is otherwise current. */
+    @Override
+    public void elementChanged(Parameter p, int index) {
+        boolean current = packed != null && packedVersion == Parameter.maxVersion(weight, bias);
+        p.markChanged();
+        if (p == weight && current) {
+            packed.set(index / inFeatures, index % inFeatures, weight.data()[index]);
+            packedVersion = Parameter.maxVersion(weight, bias);
+        }
+    }
+
     /** The up-to-date packed weights. */
     public PackedMatrix packed() {
         long v = Parameter.maxVersion(weight, bias);

@@ -72,6 +72,28 @@ public final class PackedMatrix {
         return panelOffset(k0, r0) + (p - k0) * mr + (i - r0);
     }
 
+    /** A[row][col] as packed. */
+    public float get(int row, int col) {
+        checkElement(row, col);
+        return data[indexOf(row, col)];
+    }
+
+    /**
+     * Replaces A[row][col] in place, so a fault injector can change one weight of a packed layer
+     * and restore it without repacking.
+     */
+    public void set(int row, int col, float value) {
+        checkElement(row, col);
+        data[indexOf(row, col)] = value;
+    }
+
+    private void checkElement(int row, int col) {
+        if (row < 0 || row >= m || col < 0 || col >= k) {
+            throw new IllegalArgumentException("element (" + row + ", " + col + ") outside the packed [" + m + " x "
+                    + k + "] matrix");
+        }
+    }
+
     /** Number of rows. */
     public int rows() {
         return m;

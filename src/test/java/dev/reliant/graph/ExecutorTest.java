@@ -86,6 +86,22 @@ class ExecutorTest {
     }
 
     @Test
+    void inPlaceWeightPatchesEqualARepack() {
+        Graph patched = resnet20();
+        Graph repacked = resnet20();
+        float[] x = TinyModels.input(patched, 2, 9);
+        Executor e = new Executor(patched);
+        run(e, x, 2); // prepares (packs) every layer
+        for (String name : new String[] {"linear.weight", "layer3.2.conv2.weight"}) {
+            float value = -1.489e38f;
+            patched.setParameterElement(name, 5, value); // patched in place
+            repacked.parameter(name).data()[5] = value;
+            repacked.markChanged(name); // prepared again from scratch
+        }
+        assertBitEqual(run(e, x, 2), run(new Executor(repacked), x, 2), "patched vs repacked");
+    }
+
+    @Test
     void foldingChangesOnlyRounding() {
         Graph g = resnet20();
         float[] x = TinyModels.input(g, 4, 8);
