@@ -3,8 +3,8 @@ package dev.reliant.simd;
 /**
  * Supplies the right operand B of a GEMM block by block, already in the micro-kernel's layout.
  *
- * <p>A dense matrix copies its values; a convolution builds its im2col columns straight into
- * the panels, so the full im2col matrix never exists.
+ * <p>A dense matrix copies its values; a convolution copies runs of its padded, phase-split
+ * input into the panels (see {@link ConvSimd}), so no im2col matrix exists.
  */
 interface BPanelPacker {
     /**
