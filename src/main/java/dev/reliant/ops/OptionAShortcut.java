@@ -40,4 +40,19 @@ public final class OptionAShortcut extends AbstractOp {
     public String toString() {
         return "OptionAShortcut(s=" + stride + ", pad=" + padBefore + "+" + padAfter + ")";
     }
+
+    /** Spatial subsampling step. */
+    public int stride() {
+        return stride;
+    }
+
+    /** Zero channels added before the input's channels. */
+    public int padBefore() {
+        return padBefore;
+    }
+
+    /** Zero channels added after the input's channels. */
+    public int padAfter() {
+        return padAfter;
+    }
 }
