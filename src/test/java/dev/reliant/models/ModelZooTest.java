@@ -19,6 +19,15 @@ class ModelZooTest {
         return g.parameters().values().stream().filter(t -> t.rank() >= minRank).mapToLong(Tensor::numel).sum();
     }
 
+    /** Faultable weights (tensors of rank >= 2) per specs/fault-injection.md §3. */
+    @ParameterizedTest(name = "{0} ({1} classes): {2}")
+    @CsvSource({"resnet20, 10, 268336", "mobilenetv2, 10, 2261824", "vgg11_bn, 10, 28133056",
+        "densenet121, 10, 6872768", "googlenet, 10, 5476672", "resnet18-weiaicunzai, 100, 11210432"})
+    void faultableWeightCountsMatchTheFaultInjectionSpec(String model, int classes, long expected) {
+        Graph g = ModelZoo.build(model, ModelOptions.defaults().classes(classes));
+        assertThat(values(g, 2)).isEqualTo(expected);
+    }
+
     private static int[] shape(Graph g, String name) {
         return g.parameter(name).shape();
     }
