@@ -74,8 +74,28 @@ public interface Op {
     }
 
     /**
-     * First-order backward: from dL/d(output), accumulates dL/d(input) and dL/d(parameters).
-     * Issue [training].
+     * Whether {@code parameters().get(j)} is learned (true) or a buffer that training updates
+     * by other means or not at all (batch norm's running statistics: false). Backward passes
+     * leave {@code gradParameters[j]} null for buffers.
+     */
+    default boolean isTrainable(int j) {
+        return true;
+    }
+
+    /**
+     * Switches between inference (the default: batch norm uses running statistics, dropout is
+     * the identity) and training behaviour (batch statistics and running-statistics update,
+     * a seeded dropout mask). Operators without such a difference ignore it.
+     */
+    default void setTraining(boolean training) {
+    }
+
+    /**
+     * First-order backward: from dL/d(output) ({@code gradOutput}), <b>adds</b> dL/d(input) into
+     * each non-null {@code gradInputs[i]} and dL/d(parameter) into each non-null
+     * {@code gradParameters[j]}. Called after the forward of the same batch, with that forward's
+     * inputs and output; an operator may keep what its forward computed for it (batch
+     * statistics, a dropout mask, pooling argmax) until the next forward.
      */
     default void backward(BackwardContext context) {
         throw new UnsupportedOperationException("backward not implemented yet for " + type());
