@@ -1,5 +1,6 @@
 package dev.reliant.ops;
 
+import dev.reliant.simd.ElementwiseKernels;
 import dev.reliant.tensor.Shapes;
 
 /** Shapes and sizes shared by every operator. */
@@ -64,6 +65,18 @@ public abstract class AbstractOp implements Op {
         int n = batch * inputSize(0);
         if (inputs[0] != out || inputOffsets[0] != outOff) {
             System.arraycopy(inputs[0], inputOffsets[0], out, outOff, n);
+        }
+    }
+
+    /**
+     * The backward of an operator whose output is input 0 unchanged (a view):
+     * {@code dL/dx += dL/dy}, if input 0 wants a gradient.
+     */
+    protected final void passGradient(BackwardContext ctx) {
+        float[] dx = ctx.gradInputs[0];
+        if (dx != null) {
+            ElementwiseKernels.get().addInPlace(dx, ctx.gradInputOffsets[0], ctx.gradOutput, ctx.gradOutputOffset,
+                    ctx.batch * outputSize());
         }
     }
 

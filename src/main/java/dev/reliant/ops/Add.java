@@ -4,7 +4,11 @@ import dev.reliant.simd.ElementwiseKernels;
 import dev.reliant.tensor.Shapes;
 import java.util.Arrays;
 
-/** Element-wise sum of two inputs of equal shape (the residual join {@code out += shortcut(x)}). */
+/**
+ * Element-wise sum of two inputs of equal shape (the residual join {@code out += shortcut(x)}).
+ * The backward adds dL/dy to both inputs' gradients; it is the backward of the plain sum (the
+ * fused {@link #forwardRelu} serves inference only).
+ */
 public final class Add extends AbstractOp {
 
     public Add(int[] a, int[] b) {
@@ -29,6 +33,17 @@ public final class Add extends AbstractOp {
     public void forward(float[][] inputs, int[] inputOffsets, int batch, float[] out, int outOff) {
         ElementwiseKernels.get().add(inputs[0], inputOffsets[0], inputs[1], inputOffsets[1], out, outOff,
                 batch * outputSize());
+    }
+
+    @Override
+    public void backward(BackwardContext ctx) {
+        int n = ctx.batch * outputSize();
+        for (int i = 0; i < 2; i++) {
+            if (ctx.gradInputs[i] != null) {
+                ElementwiseKernels.get().addInPlace(ctx.gradInputs[i], ctx.gradInputOffsets[i], ctx.gradOutput,
+                        ctx.gradOutputOffset, n);
+            }
+        }
     }
 
     /** {@code relu(a + b)} in one pass: the executor's fusion of an Add whose only consumer is a ReLU. */

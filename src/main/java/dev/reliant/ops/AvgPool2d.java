@@ -1,13 +1,18 @@
 package dev.reliant.ops;
 
+import dev.reliant.simd.Parallel;
 import dev.reliant.simd.PoolingKernels;
 
 /**
  * {@code nn.AvgPool2d(kernel, stride, padding, count_include_pad)}, ceil_mode=False. For a
  * window covering the whole map (akamaster's {@code F.avg_pool2d(out, out.size()[3])}) use
- * {@link GlobalAvgPool}.
+ * {@link GlobalAvgPool}. The backward spreads each output's gradient, divided by the forward's
+ * divisor, over the in-bounds inputs of its window.
  */
 public final class AvgPool2d extends AbstractOp {
+    /** Input values per parallel work item of the backward, in whole planes. */
+    private static final int PLANE_GRAIN = 1 << 15;
+
     private final int kernel;
     private final int stride;
     private final int padding;
@@ -37,6 +42,45 @@ public final class AvgPool2d extends AbstractOp {
         int[] s = inputShape(0);
         PoolingKernels.get().avgPool2d(inputs[0], inputOffsets[0], batch, s[0], s[1], s[2], kernel, kernel, stride,
                 stride, padding, padding, countIncludePad, out, outOff);
+    }
+
+    @Override
+    public void backward(BackwardContext ctx) {
+        float[] dx = ctx.gradInputs[0];
+        if (dx == null) {
+            return;
+        }
+        int[] s = inputShape(0);
+        int[] o = outputShape();
+        int h = s[1];
+        int w = s[2];
+        int oh = o[1];
+        int ow = o[2];
+        float[] dy = ctx.gradOutput;
+        int planes = ctx.batch * s[0];
+        Parallel.forRange(planes, Math.max(1, PLANE_GRAIN / (h * w)), (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int dxPlane = ctx.gradInputOffsets[0] + p * h * w;
+                int dyPlane = ctx.gradOutputOffset + p * oh * ow;
+                for (int oy = 0; oy < oh; oy++) {
+                    int iy0 = oy * stride - padding;
+                    int yLo = Math.max(0, iy0);
+                    int yHi = Math.min(h, iy0 + kernel);
+                    for (int ox = 0; ox < ow; ox++) {
+                        int ix0 = ox * stride - padding;
+                        int xLo = Math.max(0, ix0);
+                        int xHi = Math.min(w, ix0 + kernel);
+                        int divisor = countIncludePad ? kernel * kernel : (yHi - yLo) * (xHi - xLo);
+                        float g = dy[dyPlane + oy * ow + ox] / (float) divisor;
+                        for (int iy = yLo; iy < yHi; iy++) {
+                            for (int ix = xLo; ix < xHi; ix++) {
+                                dx[dxPlane + iy * w + ix] += g;
+                            }
+                        }
+                    }
+                }
+            }
+        });
     }
 
     @Override

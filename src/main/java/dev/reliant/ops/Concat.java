@@ -1,9 +1,13 @@
 package dev.reliant.ops;
 
 import dev.reliant.simd.ChannelOps;
+import dev.reliant.simd.ElementwiseKernels;
 import dev.reliant.tensor.Shapes;
 
-/** {@code torch.cat(xs, dim=1)}: feature maps of equal H×W concatenated along the channels, in order. */
+/**
+ * {@code torch.cat(xs, dim=1)}: feature maps of equal H×W concatenated along the channels, in
+ * order. The backward hands each input the gradient of its own channel range.
+ */
 public final class Concat extends AbstractOp {
     private final int[] channels;
     private final int spatial;
@@ -48,5 +52,22 @@ public final class Concat extends AbstractOp {
     @Override
     public void forward(float[][] inputs, int[] inputOffsets, int batch, float[] out, int outOff) {
         ChannelOps.concat(batch, spatial, inputs, inputOffsets, channels, out, outOff);
+    }
+
+    @Override
+    public void backward(BackwardContext ctx) {
+        int outImage = outputSize();
+        int first = 0;
+        for (int i = 0; i < channels.length; i++) {
+            int block = channels[i] * spatial;
+            float[] dx = ctx.gradInputs[i];
+            if (dx != null) {
+                for (int b = 0; b < ctx.batch; b++) {
+                    ElementwiseKernels.get().addInPlace(dx, ctx.gradInputOffsets[i] + b * block, ctx.gradOutput,
+                            ctx.gradOutputOffset + b * outImage + first * spatial, block);
+                }
+            }
+            first += channels[i];
+        }
     }
 }

@@ -21,4 +21,9 @@ public final class Flatten extends AbstractOp {
     public void forward(float[][] inputs, int[] inputOffsets, int batch, float[] out, int outOff) {
         copyInput(inputs, inputOffsets, batch, out, outOff);
     }
+
+    @Override
+    public void backward(BackwardContext ctx) {
+        passGradient(ctx);
+    }
 }

@@ -5,7 +5,8 @@ import dev.reliant.simd.PoolingKernels;
 /**
  * {@code nn.AdaptiveAvgPool2d(1)} (and an average pool whose window is the whole map):
  * {@code [C, H, W] → [C, 1, 1]}, each plane summed in the fixed order of
- * {@link PoolingKernels#globalAvgPool}.
+ * {@link PoolingKernels#globalAvgPool}. The backward adds {@code dy / (H·W)} to every input of
+ * the plane.
  */
 public final class GlobalAvgPool extends AbstractOp {
 
@@ -22,6 +23,25 @@ public final class GlobalAvgPool extends AbstractOp {
     public void forward(float[][] inputs, int[] inputOffsets, int batch, float[] out, int outOff) {
         int[] s = inputShape(0);
         PoolingKernels.get().globalAvgPool(inputs[0], inputOffsets[0], batch, s[0], s[1] * s[2], out, outOff);
+    }
+
+    @Override
+    public void backward(BackwardContext ctx) {
+        float[] dx = ctx.gradInputs[0];
+        if (dx == null) {
+            return;
+        }
+        int[] s = inputShape(0);
+        int spatial = s[1] * s[2];
+        float[] dy = ctx.gradOutput;
+        int planes = ctx.batch * s[0];
+        for (int p = 0; p < planes; p++) {
+            float g = dy[ctx.gradOutputOffset + p] / spatial;
+            int start = ctx.gradInputOffsets[0] + p * spatial;
+            for (int i = start; i < start + spatial; i++) {
+                dx[i] += g;
+            }
+        }
     }
 
     @Override

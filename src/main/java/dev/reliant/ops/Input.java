@@ -23,4 +23,9 @@ public final class Input extends AbstractOp {
     public void forward(float[][] inputs, int[] inputOffsets, int batch, float[] out, int outOff) {
         throw new UnsupportedOperationException("the input node is not computed; the executor supplies the batch");
     }
+
+    /** Nothing to propagate: the input has no inputs and no parameters. */
+    @Override
+    public void backward(BackwardContext ctx) {
+    }
 }

@@ -1,8 +1,13 @@
 package dev.reliant.ops;
 
+import dev.reliant.simd.BackwardElementwiseKernels;
 import dev.reliant.simd.ElementwiseKernels;
 
-/** {@code nn.ReLU}: {@code max(x, +0)}, NaN propagating (see {@link ElementwiseKernels}). */
+/**
+ * {@code nn.ReLU}: {@code max(x, +0)}, NaN propagating (see {@link ElementwiseKernels}). The
+ * backward passes the gradient where the output is positive (x > 0, PyTorch's rule: zero at 0
+ * and for NaN); it reads the output, so it stays correct when the forward ran in place.
+ */
 public final class ReLU extends AbstractOp {
 
     public ReLU(int[] shape) {
@@ -22,5 +27,14 @@ public final class ReLU extends AbstractOp {
     @Override
     public void forward(float[][] inputs, int[] inputOffsets, int batch, float[] out, int outOff) {
         ElementwiseKernels.get().relu(inputs[0], inputOffsets[0], out, outOff, batch * outputSize());
+    }
+
+    @Override
+    public void backward(BackwardContext ctx) {
+        float[] dx = ctx.gradInputs[0];
+        if (dx != null) {
+            BackwardElementwiseKernels.get().reluBackward(ctx.output, ctx.outputOffset, ctx.gradOutput,
+                    ctx.gradOutputOffset, dx, ctx.gradInputOffsets[0], ctx.batch * outputSize());
+        }
     }
 }

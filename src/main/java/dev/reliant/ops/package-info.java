@@ -1,9 +1,17 @@
 /**
  * Operators: one class per operator, each with its hyper-parameters, its parameters (by
  * PyTorch state_dict name) and its forward rule on NCHW {@code float[]} batches, computed with
- * the kernels of {@code dev.reliant.simd}. The backward and the diagonal second-order backward
- * (BackPACK-style) are declared on {@link dev.reliant.ops.Op} and will be implemented in the same
- * classes, so adding an operator touches one file.
+ * the kernels of {@code dev.reliant.simd}, and its first-order backward in the same class; the
+ * diagonal second-order backward (BackPACK-style) is declared on {@link dev.reliant.ops.Op} and
+ * goes into the same classes too, so adding an operator touches one file. The training loss,
+ * {@link dev.reliant.ops.SoftmaxCrossEntropy}, lives here as well: it is the rule that starts
+ * the backward.
+ *
+ * <p><b>Training mode.</b> {@link dev.reliant.ops.Op#setTraining} switches batch norm to batch
+ * statistics and dropout to a seeded mask. Both change how an executor may run them: a training
+ * batch norm is not computed in place (its backward reads the input) and must not be folded into
+ * its convolution; a training dropout is no longer a view. An executor therefore plans its
+ * buffers after choosing the mode.
  *
  * <p>Dependencies: {@code tensor} and {@code simd} only. The graph ({@code dev.reliant.graph})
  * composes operators and therefore sits <em>after</em> this package ({@code tensor → simd → ops →
