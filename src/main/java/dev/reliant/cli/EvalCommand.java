@@ -74,9 +74,10 @@ public final class EvalCommand implements Callable<Integer> {
             description = "train or test (default: ${DEFAULT-VALUE}).")
     private String split;
 
-    @Option(names = "--norm", required = true, paramLabel = "NORM",
+    @Option(names = "--norm", paramLabel = "NORM",
             description = "Input normalisation: cifar, cifar100, imagenet, gtsrb, mnist, none, or MEANS/STDS "
-                    + "such as 0.5,0.5,0.5/0.25,0.25,0.25 (the akamaster ResNets use imagenet).")
+                    + "such as 0.5,0.5,0.5/0.25,0.25,0.25 (the akamaster ResNets use imagenet). Required unless the "
+                    + "weights were trained by reliant, whose metadata says it.")
     private String norm;
 
     @Option(names = "--limit", paramLabel = "N", description = "Evaluate only the first N images.")
@@ -86,7 +87,8 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Images per batch (default: ${DEFAULT-VALUE}).")
     private int batch;
 
-    @Option(names = "--classes", paramLabel = "K", description = "Output classes of the model (default: the model's).")
+    @Option(names = "--classes", paramLabel = "K", description = "Output classes of the model (default: the weights' "
+            + "metadata, else the model's).")
     private Integer classes;
 
     @Option(names = "--input-size", paramLabel = "S", description = "Input height and width of the model "
@@ -108,9 +110,8 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         validate();
         PrintWriter out = spec.commandLine().getOut();
-        ModelZoo.Entry entry = ModelZoo.entry(model);
-        Normalization normalization = Normalization.parse(norm);
-        WeightFiles.requireFile(weights, "weight file");
+        Map<String, String> meta = ModelLoader.metadata(weights);
+        Normalization normalization = Normalization.parse(ModelLoader.norm(norm, meta, weights));
         if (saveLogits != null) {
             Path dir = saveLogits.toAbsolutePath().getParent();
             if (dir != null && !Files.isDirectory(dir)) {
@@ -120,24 +121,7 @@ public final class EvalCommand implements Callable<Integer> {
                 throw new UserException("--save-logits: " + saveLogits + " is a directory");
             }
         }
-
-        ModelOptions options = ModelOptions.defaults();
-        if (classes != null) {
-            options = options.classes(classes);
-        }
-        if (inputSize != null) {
-            options = options.inputSize(inputSize);
-        }
-        Graph graph = entry.build(options);
-        Map<String, Tensor> stateDict = WeightFiles.readFloats(weights);
-        try {
-            graph.loadStateDict(stateDict, weights.getFileName().toString());
-        } catch (StateDictException e) {
-            List<String> p = e.problems();
-            throw new UserException("weights " + weights + " do not fit model '" + model + "': " + p.get(0)
-                    + (p.size() > 1 ? " (and " + (p.size() - 1) + " more problem" + (p.size() > 2 ? "s" : "") + ")" : ""),
-                    e);
-        }
+        Graph graph = ModelLoader.load(model, ModelLoader.options(meta, classes, inputSize, weights), weights);
 
         Dataset ds = Datasets.open(dataset, data, split);
         if (limit != null) {

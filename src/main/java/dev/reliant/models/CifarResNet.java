@@ -22,9 +22,9 @@ public final class CifarResNet {
      * @param blocks BasicBlocks per stage (3 for resnet20)
      * @param inputSize height and width (32 for CIFAR, 50 for GTSRB)
      */
-    public static Graph build(String name, int blocks, int classes, int inputSize) {
+    public static Graph build(String name, int inputChannels, int blocks, int classes, int inputSize) {
         GraphBuilder b = new GraphBuilder(name);
-        int x = b.input(3, inputSize, inputSize);
+        int x = b.input(inputChannels, inputSize, inputSize);
         x = b.relu(b.batchNorm("bn1", b.conv("conv1", x, 16, 3, 1, 1, false)));
         int inPlanes = 16;
         int[] planes = {16, 32, 64};

@@ -27,10 +27,10 @@ import dev.reliant.graph.GraphBuilder;
 public final class DenseNet {
     private DenseNet() {}
 
-    public static Graph torchvisionStyle(String name, int growth, int[] blocks, int initFeatures, int classes,
+    public static Graph torchvisionStyle(String name, int inputChannels, int growth, int[] blocks, int initFeatures, int classes,
                                          int inputSize) {
         GraphBuilder b = new GraphBuilder(name);
-        int x = b.input(3, inputSize, inputSize);
+        int x = b.input(inputChannels, inputSize, inputSize);
         x = b.conv("features.conv0", x, initFeatures, 3, 1, 1, false);
         x = b.relu("features.relu0", b.batchNorm("features.norm0", x));
         x = b.maxPool("features.pool0", x, 3, 2, 1);
@@ -60,9 +60,9 @@ public final class DenseNet {
         return b.build();
     }
 
-    public static Graph weiaicunzaiStyle(String name, int growth, int[] blocks, int classes, int inputSize) {
+    public static Graph weiaicunzaiStyle(String name, int inputChannels, int growth, int[] blocks, int classes, int inputSize) {
         GraphBuilder b = new GraphBuilder(name);
-        int x = b.input(3, inputSize, inputSize);
+        int x = b.input(inputChannels, inputSize, inputSize);
         int channels = 2 * growth;
         x = b.conv("conv1", x, channels, 3, 1, 1, false);
         for (int block = 0; block < blocks.length; block++) {

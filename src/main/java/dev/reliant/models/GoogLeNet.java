@@ -36,9 +36,9 @@ public final class GoogLeNet {
     };
     private static final double BASIC_EPS = 1e-3;
 
-    public static Graph torchvisionStyle(String name, int classes, int inputSize) {
+    public static Graph torchvisionStyle(String name, int inputChannels, int classes, int inputSize) {
         GraphBuilder b = new GraphBuilder(name);
-        int x = b.input(3, inputSize, inputSize);
+        int x = b.input(inputChannels, inputSize, inputSize);
         x = basic(b, "conv1", x, 192, 3, 1);
         String[] names = {"inception3a", "inception3b", "inception4a", "inception4b", "inception4c", "inception4d",
             "inception4e", "inception5a", "inception5b"};
@@ -72,9 +72,9 @@ public final class GoogLeNet {
         return y;
     }
 
-    public static Graph weiaicunzaiStyle(String name, int classes, int inputSize) {
+    public static Graph weiaicunzaiStyle(String name, int inputChannels, int classes, int inputSize) {
         GraphBuilder b = new GraphBuilder(name);
-        int x = b.input(3, inputSize, inputSize);
+        int x = b.input(inputChannels, inputSize, inputSize);
         int[] pre = {64, 64, 192};
         for (int k = 0; k < 3; k++) {
             String p = "prelayer.";

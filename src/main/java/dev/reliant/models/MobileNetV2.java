@@ -21,9 +21,9 @@ public final class MobileNetV2 {
         {1, 16, 1, 1}, {6, 24, 2, 1}, {6, 32, 3, 2}, {6, 64, 4, 2}, {6, 96, 3, 1}, {6, 160, 3, 2}, {6, 320, 1, 1},
     };
 
-    public static Graph build(String name, int classes, int inputSize) {
+    public static Graph build(String name, int inputChannels, int classes, int inputSize) {
         GraphBuilder b = new GraphBuilder(name);
-        int x = b.input(3, inputSize, inputSize);
+        int x = b.input(inputChannels, inputSize, inputSize);
         x = b.relu(b.batchNorm("bn1", b.conv("conv1", x, 32, 3, 1, 1, false)));
         int inPlanes = 32;
         int layer = 0;

@@ -21,7 +21,7 @@ public final class ModelZoo {
     /** Builds a graph for a class count and an input size. */
     @FunctionalInterface
     public interface Builder {
-        Graph build(String name, int classes, int inputSize);
+        Graph build(String name, int channels, int classes, int inputSize);
     }
 
     /** A registered architecture. */
@@ -68,11 +68,12 @@ public final class ModelZoo {
         public Graph build(ModelOptions options) {
             int classes = options.classesOr(defaultClasses);
             int size = options.inputSizeOr(defaultInputSize);
+            int channels = options.inputChannelsOr(inputChannels);
             try {
-                return builder.build(name, classes, size);
+                return builder.build(name, channels, classes, size);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("model '" + name + "' with " + classes + " classes and input size "
-                        + size + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException("model '" + name + "' with " + channels + " input channels, " + classes
+                        + " classes and input size " + size + ": " + e.getMessage(), e);
             }
         }
     }
@@ -85,30 +86,30 @@ public final class ModelZoo {
         for (int[] d : depths) {
             int blocks = d[1];
             register("resnet" + d[0], aka + d[1] + " blocks per stage", 3, 10, 32,
-                    (name, classes, size) -> CifarResNet.build(name, blocks, classes, size));
+                    (name, channels, classes, size) -> CifarResNet.build(name, channels, blocks, classes, size));
         }
         register("resnet18", "ResNet-18 with CIFAR stem, torchvision names (SWIM: conv1, layer1.0.conv1, "
                 + "layer2.0.downsample.0, fc)", 3, 10, 32,
-                (name, classes, size) -> ResNet18.build(name, ResNet18.Naming.TORCHVISION, classes, size));
+                (name, channels, classes, size) -> ResNet18.build(name, channels, ResNet18.Naming.TORCHVISION, classes, size));
         register("resnet18-weiaicunzai", "ResNet-18 of weiaicunzai/pytorch-cifar100 (conv2_x.0.residual_function.0, "
                 + "shortcut.0, fc)", 3, 100, 32,
-                (name, classes, size) -> ResNet18.build(name, ResNet18.Naming.WEIAICUNZAI, classes, size));
+                (name, channels, classes, size) -> ResNet18.build(name, channels, ResNet18.Naming.WEIAICUNZAI, classes, size));
         for (int depth : new int[] {11, 13, 16, 19}) {
             register("vgg" + depth + "_bn", "VGG" + depth + " with batch norm (huyvnphan/PyTorch_CIFAR10: features.N, "
-                    + "classifier.N)", 3, 10, 32, (name, classes, size) -> Vgg.build(name, depth, classes, size));
+                    + "classifier.N)", 3, 10, 32, (name, channels, classes, size) -> Vgg.build(name, channels, depth, classes, size));
         }
         register("mobilenetv2", "MobileNetV2 for CIFAR (kuangliu/pytorch-cifar: layers.N.conv1, shortcut.0, linear)",
                 3, 10, 32, MobileNetV2::build);
         register("densenet121", "DenseNet-121 for CIFAR, torchvision names (huyvnphan/PyTorch_CIFAR10: "
                 + "features.denseblock1.denselayer1.conv1, classifier)", 3, 10, 32,
-                (name, classes, size) -> DenseNet.torchvisionStyle(name, 32, new int[] {6, 12, 24, 16}, 64, classes, size));
+                (name, channels, classes, size) -> DenseNet.torchvisionStyle(name, channels, 32, new int[] {6, 12, 24, 16}, 64, classes, size));
         register("densenet161", "DenseNet-161 for CIFAR, torchvision names (huyvnphan/PyTorch_CIFAR10)", 3, 10, 32,
-                (name, classes, size) -> DenseNet.torchvisionStyle(name, 48, new int[] {6, 12, 36, 24}, 96, classes, size));
+                (name, channels, classes, size) -> DenseNet.torchvisionStyle(name, channels, 48, new int[] {6, 12, 36, 24}, 96, classes, size));
         register("densenet169", "DenseNet-169 for CIFAR, torchvision names (huyvnphan/PyTorch_CIFAR10)", 3, 10, 32,
-                (name, classes, size) -> DenseNet.torchvisionStyle(name, 32, new int[] {6, 12, 32, 32}, 64, classes, size));
+                (name, channels, classes, size) -> DenseNet.torchvisionStyle(name, channels, 32, new int[] {6, 12, 32, 32}, 64, classes, size));
         register("densenet121-weiaicunzai", "DenseNet-121 of weiaicunzai/pytorch-cifar100 (features.dense_block_layer_0"
                 + ".bottle_neck_layer_0.bottle_neck.2, linear)", 3, 100, 32,
-                (name, classes, size) -> DenseNet.weiaicunzaiStyle(name, 32, new int[] {6, 12, 24, 16}, classes, size));
+                (name, channels, classes, size) -> DenseNet.weiaicunzaiStyle(name, channels, 32, new int[] {6, 12, 24, 16}, classes, size));
         register("googlenet", "GoogLeNet for CIFAR (huyvnphan/PyTorch_CIFAR10: inception3a.branch2.1.conv, fc)", 3, 10,
                 32, GoogLeNet::torchvisionStyle);
         register("googlenet-weiaicunzai", "GoogLeNet of weiaicunzai/pytorch-cifar100 (prelayer.0, a3.b3.6, linear)", 3,

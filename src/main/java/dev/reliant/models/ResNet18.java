@@ -23,10 +23,10 @@ public final class ResNet18 {
     /** Parameter naming scheme. */
     public enum Naming { TORCHVISION, WEIAICUNZAI }
 
-    public static Graph build(String name, Naming naming, int classes, int inputSize) {
+    public static Graph build(String name, int inputChannels, Naming naming, int classes, int inputSize) {
         boolean tv = naming == Naming.TORCHVISION;
         GraphBuilder b = new GraphBuilder(name);
-        int x = b.input(3, inputSize, inputSize);
+        int x = b.input(inputChannels, inputSize, inputSize);
         if (tv) {
             x = b.relu(b.batchNorm("bn1", b.conv("conv1", x, 64, 3, 1, 1, false)));
         } else {

@@ -25,9 +25,9 @@ import dev.reliant.graph.GraphBuilder;
 public final class SwimModels {
     private SwimModels() {}
 
-    public static Graph lenet(String name, int classes, int inputSize) {
+    public static Graph lenet(String name, int inputChannels, int classes, int inputSize) {
         GraphBuilder b = new GraphBuilder(name);
-        int x = b.input(1, inputSize, inputSize);
+        int x = b.input(inputChannels, inputSize, inputSize);
         x = b.maxPool(b.relu(b.conv("conv1", x, 6, 3, 1, 1, true)), 2, 2, 0);
         x = b.maxPool(b.relu(b.conv("conv2", x, 16, 3, 1, 1, true)), 2, 2, 0);
         x = b.flatten(x);
@@ -37,9 +37,9 @@ public final class SwimModels {
         return b.build();
     }
 
-    public static Graph convnet(String name, int classes, int inputSize) {
+    public static Graph convnet(String name, int inputChannels, int classes, int inputSize) {
         GraphBuilder b = new GraphBuilder(name);
-        int x = b.input(3, inputSize, inputSize);
+        int x = b.input(inputChannels, inputSize, inputSize);
         int i = 0;
         for (int channels : new int[] {64, 128, 256}) {
             for (int rep = 0; rep < 2; rep++) {

@@ -32,9 +32,9 @@ public final class Vgg {
         }
     }
 
-    public static Graph build(String name, int depth, int classes, int inputSize) {
+    public static Graph build(String name, int inputChannels, int depth, int classes, int inputSize) {
         GraphBuilder b = new GraphBuilder(name);
-        int x = b.input(3, inputSize, inputSize);
+        int x = b.input(inputChannels, inputSize, inputSize);
         int i = 0;
         for (int v : config(depth)) {
             if (v == M) {
