@@ -1,0 +1,372 @@
+package dev.reliant.fault;
+
+import dev.reliant.graph.Executor;
+import dev.reliant.graph.Graph;
+import dev.reliant.graph.Node;
+import dev.reliant.ops.Add;
+import dev.reliant.ops.BatchNorm2d;
+import dev.reliant.ops.Conv2d;
+import dev.reliant.ops.Op;
+import dev.reliant.ops.ReLU;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The fast path of a campaign (DESIGN.md, fault-injection engine): with a fault applied to the
+ * model, recomputes only what the fault can change, starting from the golden cache of a chunk.
+ *
+ * <ol>
+ *   <li>The faulty node is recomputed from its cached inputs; for a convolution weight at
+ *       (o, i, kh, kw) only output channel o ({@link Conv2d#forwardChannels}), any other
+ *       parameter the whole node.</li>
+ *   <li>Every image whose output is bit-identical to its golden output is clean; the others are
+ *       dirty and kept, packed one after the other, with their image numbers.</li>
+ *   <li>The downstream nodes follow in topological order. A node none of whose inputs has a
+ *       dirty image is skipped. Otherwise its inputs are gathered for the images dirty in any
+ *       input (dirty values from the faulty buffers, clean ones from the golden cache), the node
+ *       is computed on that packed batch, and the images whose output came out bit-identical
+ *       drop out. When no dirty buffer is left the fault is masked for the rest of the chunk.</li>
+ *   <li>Images dirty at the output are classified from their faulty logits; every other image
+ *       scores {@link GoldenRun#unchangedOutcome}.</li>
+ * </ol>
+ *
+ * <p>Each node is computed exactly as the {@link Executor} computes it with the same options
+ * (a batch norm folded into its convolution, an Add fused with its ReLU) and every kernel gives
+ * an image the same bits whatever its batch and position (DESIGN invariant 1), so the result is
+ * the naive path's bit for bit. Buffers are released once their last consumer has run, so the
+ * working memory is a few feature maps of the chunk. One instance per model instance; used by
+ * one thread at a time.
+ */
+final class FastPathEngine {
+    private final Graph graph;
+    private final int n;
+    private final int[] root;
+    private final boolean[] computes;
+    private final int[][] inputRoots;
+    private final BatchNorm2d[] foldedBn;
+    private final boolean[] fusedRelu;
+    private final int[] sizes;
+    /** For each computing node, the last computing node that reads it (the output: beyond the end). */
+    private final int[] lastUse;
+    private final int outputRoot;
+    /** Per restart node, the computing nodes downstream of it, in order (made on first use). */
+    private final int[][] downstream;
+    private final List<float[]> free = new ArrayList<>();
+
+    private int capacity;
+    private int[][] dirty;
+    private final int[] count;
+    private final float[][] values;
+    private int[] union = new int[0];
+    private int[] mark = new int[0];
+    private int epoch;
+
+    FastPathEngine(Executor executor) {
+        this.graph = executor.graph();
+        this.n = graph.size();
+        this.root = new int[n];
+        this.computes = new boolean[n];
+        this.inputRoots = new int[n][];
+        this.foldedBn = new BatchNorm2d[n];
+        this.fusedRelu = new boolean[n];
+        this.sizes = new int[n];
+        for (int i = 0; i < n; i++) {
+            Node node = graph.node(i);
+            root[i] = executor.storageOf(i);
+            computes[i] = i > 0 && root[i] == i;
+            sizes[i] = node.outputSize();
+            inputRoots[i] = new int[node.inputCount()];
+            for (int j = 0; j < node.inputCount(); j++) {
+                inputRoots[i][j] = executor.storageOf(node.input(j));
+            }
+            int bn = executor.foldedBatchNorm(i);
+            foldedBn[i] = bn >= 0 ? (BatchNorm2d) graph.node(bn).op() : null;
+        }
+        for (int i = 1; i < n; i++) {
+            Op op = graph.node(i).op();
+            if (op instanceof ReLU && root[i] != i && graph.node(root[i]).op() instanceof Add) {
+                fusedRelu[root[i]] = true;
+            }
+        }
+        this.lastUse = new int[n];
+        for (int i = 1; i < n; i++) {
+            if (computes[i]) {
+                for (int r : inputRoots[i]) {
+                    lastUse[r] = Math.max(lastUse[r], i);
+                }
+            }
+        }
+        this.outputRoot = root[graph.outputNode()];
+        lastUse[outputRoot] = Integer.MAX_VALUE;
+        this.downstream = new int[n][];
+        this.dirty = new int[n][];
+        this.count = new int[n];
+        this.values = new float[n][];
+    }
+
+    /**
+     * Counts the outcomes of the fault (already applied to the model) on the chunk's images.
+     *
+     * @param golden the fault-free pass the chunk belongs to
+     */
+    void evaluate(CampaignFault fault, GoldenChunk chunk, GoldenRun golden, OutcomeCounts counts) {
+        ensureCapacity(chunk.count());
+        float[][] g = chunk.outputs();
+        int f = root[fault.node()];
+        int[] nodes = downstreamOf(f);
+        try {
+            int live = restart(fault, f, chunk) > 0 ? 1 : 0;
+            for (int t = 0; t < nodes.length && live > 0; t++) {
+                live += step(nodes[t], g);
+            }
+            int m = count[outputRoot];
+            int[] images = dirty[outputRoot];
+            float[] logits = values[outputRoot];
+            int classes = sizes[outputRoot];
+            for (int b = 0, p = 0; b < chunk.count(); b++) {
+                int image = chunk.start() + b;
+                if (p < m && images[p] == b) {
+                    golden.countFaulty(image, logits, p * classes, counts);
+                    p++;
+                } else {
+                    golden.countUnchanged(image, counts);
+                }
+            }
+        } finally {
+            release(f);
+            for (int d : nodes) {
+                release(d);
+            }
+        }
+    }
+
+    /** Recomputes the faulty node for every image; returns the number of dirty images. */
+    private int restart(CampaignFault fault, int f, GoldenChunk chunk) {
+        float[][] g = chunk.outputs();
+        int batch = chunk.count();
+        int size = sizes[f];
+        float[] gf = g[f];
+        int[] d = dirty[f];
+        int m = 0;
+        if (fault.outChannel() >= 0 && fault.node() == f) {
+            Conv2d conv = (Conv2d) graph.node(f).op();
+            int plane = size / conv.shape().outChannels;
+            int o = fault.outChannel();
+            float[] scratch = take(batch * size);
+            conv.forwardChannels(foldedBn[f], g[inputRoots[f][0]], 0, batch, o, o + 1, scratch, 0);
+            for (int b = 0; b < batch; b++) {
+                int off = b * size + o * plane;
+                if (!Arrays.equals(scratch, off, off + plane, gf, off, off + plane)) {
+                    d[m++] = b;
+                }
+            }
+            if (m > 0) {
+                float[] out = take(m * size);
+                for (int k = 0; k < m; k++) {
+                    int b = d[k];
+                    System.arraycopy(gf, b * size, out, k * size, size);
+                    System.arraycopy(scratch, b * size + o * plane, out, k * size + o * plane, plane);
+                }
+                values[f] = out;
+            }
+            give(scratch);
+        } else {
+            int[] roots = inputRoots[f];
+            float[][] ins = new float[roots.length][];
+            for (int j = 0; j < roots.length; j++) {
+                ins[j] = g[roots[j]];
+            }
+            float[] out = take(batch * size);
+            compute(f, ins, batch, out);
+            for (int b = 0; b < batch; b++) {
+                if (!Arrays.equals(out, b * size, (b + 1) * size, gf, b * size, (b + 1) * size)) {
+                    if (m != b) {
+                        System.arraycopy(out, b * size, out, m * size, size);
+                    }
+                    d[m++] = b;
+                }
+            }
+            if (m > 0) {
+                values[f] = out;
+            } else {
+                give(out);
+            }
+        }
+        count[f] = m;
+        return m;
+    }
+
+    /**
+     * Computes node i for the images dirty in any of its inputs; returns the change in the
+     * number of live dirty buffers (+1 if i is dirty, −1 for each input buffer released).
+     */
+    private int step(int i, float[][] g) {
+        int[] roots = inputRoots[i];
+        int u = union(roots);
+        if (u == 0) {
+            return 0;
+        }
+        float[][] ins = new float[roots.length][];
+        boolean[] gathered = new boolean[roots.length];
+        for (int j = 0; j < roots.length; j++) {
+            int r = roots[j];
+            if (count[r] == u) {
+                ins[j] = values[r];
+            } else {
+                ins[j] = gather(r, u, g[r]);
+                gathered[j] = true;
+            }
+        }
+        int size = sizes[i];
+        float[] out = take(u * size);
+        compute(i, ins, u, out);
+        for (int j = 0; j < roots.length; j++) {
+            if (gathered[j]) {
+                give(ins[j]);
+            }
+        }
+        float[] gi = g[i];
+        int[] d = dirty[i];
+        int m = 0;
+        for (int k = 0; k < u; k++) {
+            int b = union[k];
+            if (!Arrays.equals(out, k * size, (k + 1) * size, gi, b * size, (b + 1) * size)) {
+                if (m != k) {
+                    System.arraycopy(out, k * size, out, m * size, size);
+                }
+                d[m++] = b;
+            }
+        }
+        count[i] = m;
+        int change = 0;
+        if (m > 0) {
+            values[i] = out;
+            change++;
+        } else {
+            give(out);
+        }
+        for (int r : roots) {
+            if (values[r] != null && lastUse[r] == i) {
+                release(r);
+                change--;
+            }
+        }
+        return change;
+    }
+
+    /** The sorted union of the dirty images of the given nodes, into {@link #union}; returns its size. */
+    private int union(int[] roots) {
+        int dirtyInputs = 0;
+        int single = -1;
+        for (int r : roots) {
+            if (count[r] > 0 && r != single) {
+                dirtyInputs++;
+                single = r;
+            }
+        }
+        if (dirtyInputs == 0) {
+            return 0;
+        }
+        if (dirtyInputs == 1) {
+            System.arraycopy(dirty[single], 0, union, 0, count[single]);
+            return count[single];
+        }
+        epoch++;
+        int lo = Integer.MAX_VALUE;
+        int hi = -1;
+        for (int r : roots) {
+            for (int k = 0; k < count[r]; k++) {
+                int b = dirty[r][k];
+                mark[b] = epoch;
+                lo = Math.min(lo, b);
+                hi = Math.max(hi, b);
+            }
+        }
+        int u = 0;
+        for (int b = lo; b <= hi; b++) {
+            if (mark[b] == epoch) {
+                union[u++] = b;
+            }
+        }
+        return u;
+    }
+
+    /** Node r's values for the {@code u} images of {@link #union}: faulty where dirty, golden elsewhere. */
+    private float[] gather(int r, int u, float[] golden) {
+        int size = sizes[r];
+        float[] out = take(u * size);
+        int[] d = dirty[r];
+        int m = count[r];
+        float[] v = values[r];
+        for (int k = 0, p = 0; k < u; k++) {
+            int b = union[k];
+            if (p < m && d[p] == b) {
+                System.arraycopy(v, p * size, out, k * size, size);
+                p++;
+            } else {
+                System.arraycopy(golden, b * size, out, k * size, size);
+            }
+        }
+        return out;
+    }
+
+    /** Computes node i as the executor does (folded batch norm, fused add+ReLU). */
+    private void compute(int i, float[][] ins, int batch, float[] out) {
+        Op op = graph.node(i).op();
+        int[] offs = new int[ins.length];
+        if (foldedBn[i] != null) {
+            ((Conv2d) op).forwardFolded(foldedBn[i], ins[0], 0, batch, out, 0);
+        } else if (fusedRelu[i]) {
+            ((Add) op).forwardRelu(ins, offs, batch, out, 0);
+        } else {
+            op.forward(ins, offs, batch, out, 0);
+        }
+    }
+
+    private int[] downstreamOf(int f) {
+        int[] d = downstream[f];
+        if (d == null) {
+            d = Arrays.stream(graph.downstream(f)).filter(i -> computes[i]).toArray();
+            downstream[f] = d;
+        }
+        return d;
+    }
+
+    private void ensureCapacity(int batch) {
+        if (batch <= capacity) {
+            return;
+        }
+        capacity = batch;
+        for (int i = 0; i < n; i++) {
+            dirty[i] = computes[i] ? new int[batch] : null;
+        }
+        union = new int[batch];
+        mark = new int[batch];
+        epoch = 0;
+    }
+
+    private void release(int i) {
+        if (values[i] != null) {
+            give(values[i]);
+            values[i] = null;
+        }
+        count[i] = 0;
+    }
+
+    /** A free buffer of at least {@code size} floats (the smallest that fits), else a new one. */
+    private float[] take(int size) {
+        int best = -1;
+        for (int k = 0; k < free.size(); k++) {
+            int len = free.get(k).length;
+            if (len >= size && (best < 0 || len < free.get(best).length)) {
+                best = k;
+            }
+        }
+        return best >= 0 ? free.remove(best) : new float[size];
+    }
+
+    private void give(float[] buffer) {
+        free.add(buffer);
+    }
+}
