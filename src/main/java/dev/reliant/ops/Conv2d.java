@@ -1,5 +1,7 @@
 package dev.reliant.ops;
 
+import dev.reliant.simd.ConvBackwardKernels;
+import dev.reliant.simd.ConvBackwardWeights;
 import dev.reliant.simd.ConvKernels;
 import dev.reliant.simd.ConvShape;
 import dev.reliant.simd.PreparedConv;
@@ -25,6 +27,9 @@ public final class Conv2d extends AbstractOp {
     private final Parameter bias;
     private Prepared plain;
     private Prepared folded;
+    /** The weights arranged for the input gradient, and the weight version they hold. */
+    private ConvBackwardWeights backwardWeights;
+    private long backwardVersion;
 
     /** The kernels' form and what it was made from. */
     private static final class Prepared {
@@ -175,6 +180,36 @@ public final class Conv2d extends AbstractOp {
         if (foldedCurrent) {
             folded.conv.setWeight(index, (float) (w * folded.foldScale[index / shape.depth()]));
             folded.version = Math.max(Parameter.maxVersion(weight, bias), folded.bn.version());
+        }
+    }
+
+    /**
+     * dL/dx (the transposed convolution of dL/dy), dL/dW and dL/db, each added to its accumulator
+     * ({@link ConvBackwardKernels}). The weights arranged for the input gradient are kept and
+     * rearranged in place when the weight's version changes, so a training step allocates nothing.
+     */
+    @Override
+    public void backward(BackwardContext c) {
+        ConvBackwardKernels kernels = ConvBackwardKernels.get();
+        float[] gradIn = c.gradInputs == null ? null : c.gradInputs[0];
+        if (gradIn != null) {
+            if (backwardWeights == null) {
+                backwardWeights = kernels.prepare(shape, weight.data(), 0);
+                backwardVersion = weight.version();
+            } else if (backwardVersion != weight.version()) {
+                backwardWeights.update(weight.data(), 0);
+                backwardVersion = weight.version();
+            }
+            kernels.inputGradient(backwardWeights, c.gradOutput, c.gradOutputOffset, c.batch, gradIn,
+                    c.gradInputOffsets[0]);
+        }
+        float[][] gradParams = c.gradParameters;
+        if (gradParams != null && gradParams[0] != null) {
+            kernels.weightGradient(shape, c.inputs[0], c.inputOffsets[0], c.gradOutput, c.gradOutputOffset, c.batch,
+                    gradParams[0], 0);
+        }
+        if (bias != null && gradParams != null && gradParams[1] != null) {
+            kernels.biasGradient(shape, c.gradOutput, c.gradOutputOffset, c.batch, gradParams[1], 0);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.reliant.ops;
 
 import dev.reliant.simd.GemmKernels;
+import dev.reliant.simd.LinearBackward;
 import dev.reliant.simd.PackedMatrix;
 import dev.reliant.tensor.Shapes;
 import java.util.List;
@@ -85,6 +86,26 @@ public final class Linear extends AbstractOp {
     @Override
     public void forward(float[][] inputs, int[] inputOffsets, int batch, float[] out, int outOff) {
         GemmKernels.get().linear(packed(), inputs[0], inputOffsets[0], batch, out, outOff);
+    }
+
+    /**
+     * dL/dx += dL/dy·W, dL/dW += (dL/dy)ᵀ·x, dL/db += Σ_b dL/dy (the GEMMs of {@link LinearBackward}).
+     */
+    @Override
+    public void backward(BackwardContext c) {
+        float[] gradIn = c.gradInputs == null ? null : c.gradInputs[0];
+        if (gradIn != null) {
+            LinearBackward.inputGradient(weight.data(), 0, outFeatures, inFeatures, c.gradOutput, c.gradOutputOffset,
+                    c.batch, gradIn, c.gradInputOffsets[0]);
+        }
+        float[][] gradParams = c.gradParameters;
+        if (gradParams != null && gradParams[0] != null) {
+            LinearBackward.weightGradient(c.inputs[0], c.inputOffsets[0], outFeatures, inFeatures, c.gradOutput,
+                    c.gradOutputOffset, c.batch, gradParams[0], 0);
+        }
+        if (bias != null && gradParams != null && gradParams[1] != null) {
+            LinearBackward.biasGradient(c.gradOutput, c.gradOutputOffset, c.batch, outFeatures, gradParams[1], 0);
+        }
     }
 
     @Override
