@@ -46,6 +46,17 @@ public final class Add extends AbstractOp {
         }
     }
 
+    /**
+     * Becker–LeCun: {@code ∂y/∂a = ∂y/∂b = 1}, so h passes unchanged into both summands; where a
+     * tensor feeds several nodes (a fork) the contributions add, as every rule adds into its
+     * accumulator.
+     */
+    @Override
+    public void backwardDiagonal(BackwardContext ctx) {
+        backward(ctx);
+    }
+
+
     /** {@code relu(a + b)} in one pass: the executor's fusion of an Add whose only consumer is a ReLU. */
     public void forwardRelu(float[][] inputs, int[] inputOffsets, int batch, float[] out, int outOff) {
         ElementwiseKernels.get().addRelu(inputs[0], inputOffsets[0], inputs[1], inputOffsets[1], out, outOff,

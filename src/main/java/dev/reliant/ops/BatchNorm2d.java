@@ -235,6 +235,34 @@ public final class BatchNorm2d extends AbstractOp {
         }
     }
 
+    /**
+     * Becker–LeCun with the running statistics: the per-channel affine map
+     * {@code y = x·γ/√(var + eps) + β} gives {@code h_x = h_y·(γ/√(var + eps))²}. No parameter
+     * terms: batch-norm parameters are never selected (specs/cim-swim.md A.5). In training mode
+     * the batch statistics couple the images of a batch and the rule does not hold: an error.
+     */
+    @Override
+    public void backwardDiagonal(BackwardContext ctx) {
+        if (training) {
+            throw new IllegalStateException("BatchNorm2d " + weight.name() + ": the diagonal second-order backward "
+                    + "is defined with running statistics; switch the model to inference mode");
+        }
+        float[] dx = ctx.gradInputs[0];
+        if (dx == null) {
+            return;
+        }
+        float[] g = weight.data();
+        float[] rv = runningVar.data();
+        float[] factor = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            double a = g[c] / Math.sqrt((double) rv[c] + eps);
+            factor[c] = (float) (a * a);
+        }
+        BackwardElementwiseKernels.get().channelScaleAccumulate(ctx.gradOutput, ctx.gradOutputOffset, dx,
+                ctx.gradInputOffsets[0], ctx.batch, channels, spatial, factor);
+    }
+
+
     private void backwardTraining(BackwardContext ctx, BatchStatistics st, float[] dx, float[] dWeight,
                                   float[] dBias) {
         if (st.batch() != ctx.batch) {

@@ -70,4 +70,11 @@ public final class Concat extends AbstractOp {
             first += channels[i];
         }
     }
+
+    /** Becker–LeCun: a pure routing (slopes 1), so h is handed back like the gradient, channel range by range. */
+    @Override
+    public void backwardDiagonal(BackwardContext ctx) {
+        backward(ctx);
+    }
+
 }

@@ -4,6 +4,7 @@ import dev.reliant.simd.ConvBackwardKernels;
 import dev.reliant.simd.ConvBackwardWeights;
 import dev.reliant.simd.ConvKernels;
 import dev.reliant.simd.ConvShape;
+import dev.reliant.simd.DiagonalOperands;
 import dev.reliant.simd.PreparedConv;
 import dev.reliant.tensor.Shapes;
 import java.util.List;
@@ -212,6 +213,33 @@ public final class Conv2d extends AbstractOp {
             kernels.biasGradient(shape, c.gradOutput, c.gradOutputOffset, c.batch, gradParams[1], 0);
         }
     }
+
+    /**
+     * Becker–LeCun, BackPACK style: the first-order kernels of {@link #backward} with squared
+     * operands — {@code h_x} is the transposed convolution of {@code h_y} with W² (same stride,
+     * padding, dilation and groups), {@code H[o,c,u,v] += Σ_n Σ_pos h_y[n,o,pos]·x_pad[…]²} the
+     * weight gradient with x² (zero padding squares to zero), {@code H_b[o] += Σ_n Σ_pos h_y}.
+     * The squared weights are arranged for each call: they are small next to the convolution.
+     */
+    @Override
+    public void backwardDiagonal(BackwardContext c) {
+        ConvBackwardKernels kernels = ConvBackwardKernels.get();
+        float[] hIn = c.gradInputs == null ? null : c.gradInputs[0];
+        if (hIn != null) {
+            ConvBackwardWeights squared = kernels.prepare(shape,
+                    DiagonalOperands.squared(weight.data(), 0, weight.numel()), 0);
+            kernels.inputGradient(squared, c.gradOutput, c.gradOutputOffset, c.batch, hIn, c.gradInputOffsets[0]);
+        }
+        float[][] hParams = c.gradParameters;
+        if (hParams != null && hParams[0] != null) {
+            kernels.weightGradient(shape, DiagonalOperands.squared(c.inputs[0], c.inputOffsets[0],
+                    c.batch * shape.inputSize()), 0, c.gradOutput, c.gradOutputOffset, c.batch, hParams[0], 0);
+        }
+        if (bias != null && hParams != null && hParams[1] != null) {
+            kernels.biasGradient(shape, c.gradOutput, c.gradOutputOffset, c.batch, hParams[1], 0);
+        }
+    }
+
 
     private static String pair(int a, int b) {
         return a == b ? Integer.toString(a) : a + "x" + b;

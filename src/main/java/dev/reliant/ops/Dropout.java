@@ -109,6 +109,35 @@ public final class Dropout extends AbstractOp {
         }
     }
 
+    /**
+     * Becker–LeCun: {@code y = x·m}, so {@code h_x = m²·h_y}; in eval mode (m = 1, the mode of
+     * the diagonal pass) h passes unchanged.
+     */
+    @Override
+    public void backwardDiagonal(BackwardContext ctx) {
+        if (mask == null) {
+            if (training) {
+                throw new IllegalStateException("Dropout diagonal backward in training mode needs a training forward first");
+            }
+            passGradient(ctx);
+            return;
+        }
+        float[] dx = ctx.gradInputs[0];
+        if (dx == null) {
+            return;
+        }
+        int n = ctx.batch * outputSize();
+        if (n != mask.length) {
+            throw new IllegalStateException("Dropout diagonal backward of a batch of " + ctx.batch
+                    + " after a training forward of " + mask.length / outputSize());
+        }
+        int dxOff = ctx.gradInputOffsets[0];
+        for (int i = 0; i < n; i++) {
+            dx[dxOff + i] += ctx.gradOutput[ctx.gradOutputOffset + i] * mask[i] * mask[i];
+        }
+    }
+
+
     @Override
     public String toString() {
         return "Dropout(p=" + p + ")";

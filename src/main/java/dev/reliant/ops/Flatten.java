@@ -26,4 +26,11 @@ public final class Flatten extends AbstractOp {
     public void backward(BackwardContext ctx) {
         passGradient(ctx);
     }
+
+    /** A view: h passes unchanged. */
+    @Override
+    public void backwardDiagonal(BackwardContext ctx) {
+        passGradient(ctx);
+    }
+
 }

@@ -44,6 +44,32 @@ public final class GlobalAvgPool extends AbstractOp {
         }
     }
 
+    /**
+     * Becker–LeCun: every input has slope 1/(H·W), so {@code h_x = h_y / (H·W)²} (specs/cim-swim.md
+     * A.5; the SWIM reference's {@code h_y / (H·W)} is the first-order {@link #backward}, which a
+     * caller asking for the reference convention applies instead).
+     */
+    @Override
+    public void backwardDiagonal(BackwardContext ctx) {
+        float[] dx = ctx.gradInputs[0];
+        if (dx == null) {
+            return;
+        }
+        int[] s = inputShape(0);
+        int spatial = s[1] * s[2];
+        float divisor = (float) ((double) spatial * spatial);
+        float[] h = ctx.gradOutput;
+        int planes = ctx.batch * s[0];
+        for (int p = 0; p < planes; p++) {
+            float v = h[ctx.gradOutputOffset + p] / divisor;
+            int start = ctx.gradInputOffsets[0] + p * spatial;
+            for (int i = start; i < start + spatial; i++) {
+                dx[i] += v;
+            }
+        }
+    }
+
+
     @Override
     public String toString() {
         return "AdaptiveAvgPool2d(1)";

@@ -28,4 +28,10 @@ public final class Input extends AbstractOp {
     @Override
     public void backward(BackwardContext ctx) {
     }
+
+    /** Nothing to propagate. */
+    @Override
+    public void backwardDiagonal(BackwardContext ctx) {
+    }
+
 }

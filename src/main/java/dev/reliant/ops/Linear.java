@@ -1,5 +1,6 @@
 package dev.reliant.ops;
 
+import dev.reliant.simd.DiagonalOperands;
 import dev.reliant.simd.GemmKernels;
 import dev.reliant.simd.LinearBackward;
 import dev.reliant.simd.PackedMatrix;
@@ -107,6 +108,30 @@ public final class Linear extends AbstractOp {
             LinearBackward.biasGradient(c.gradOutput, c.gradOutputOffset, c.batch, outFeatures, gradParams[1], 0);
         }
     }
+
+    /**
+     * Becker–LeCun, BackPACK style: the first-order kernels of {@link #backward} with squared
+     * operands — {@code h_x[j] = Σ_i W[i,j]²·h_y[i]} (the input-gradient GEMM with W²),
+     * {@code H_W[i,j] += Σ_n h_y[n,i]·x[n,j]²} (the weight-gradient GEMM with x²) and
+     * {@code H_b[i] += Σ_n h_y[n,i]} (the bias sum).
+     */
+    @Override
+    public void backwardDiagonal(BackwardContext c) {
+        float[] hIn = c.gradInputs == null ? null : c.gradInputs[0];
+        if (hIn != null) {
+            LinearBackward.inputGradient(DiagonalOperands.squared(weight.data(), 0, weight.numel()), 0, outFeatures,
+                    inFeatures, c.gradOutput, c.gradOutputOffset, c.batch, hIn, c.gradInputOffsets[0]);
+        }
+        float[][] hParams = c.gradParameters;
+        if (hParams != null && hParams[0] != null) {
+            LinearBackward.weightGradient(DiagonalOperands.squared(c.inputs[0], c.inputOffsets[0], c.batch * inFeatures),
+                    0, outFeatures, inFeatures, c.gradOutput, c.gradOutputOffset, c.batch, hParams[0], 0);
+        }
+        if (bias != null && hParams != null && hParams[1] != null) {
+            LinearBackward.biasGradient(c.gradOutput, c.gradOutputOffset, c.batch, outFeatures, hParams[1], 0);
+        }
+    }
+
 
     @Override
     public String toString() {

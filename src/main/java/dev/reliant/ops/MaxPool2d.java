@@ -74,6 +74,16 @@ public final class MaxPool2d extends AbstractOp {
     }
 
     /**
+     * Becker–LeCun: each output is one of its window's inputs (slope 1, the others 0), so h is
+     * routed like the gradient, to the arg-max found by the forward's rule (first maximum).
+     */
+    @Override
+    public void backwardDiagonal(BackwardContext ctx) {
+        backward(ctx);
+    }
+
+
+    /**
      * Position in its plane of the value that wins the window whose top-left corner (possibly in
      * the padding) is (iy0, ix0): the forward's scan and rule; the first in-bounds position if
      * nothing beats −∞.

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * An operator of a model: fixed per-image input and output shapes, its parameters in PyTorch
- * registration order, and the three rules of DESIGN.md — forward now; backward and the diagonal
- * second-order backward (issue [training]) will be added to the same class.
+ * registration order, and the three rules of DESIGN.md — forward, backward and the diagonal
+ * second-order backward.
  *
  * <p><b>Layout.</b> A batch is {@code batch} images back to back: input i of image b starts at
  * {@code inputs[i][inputOffsets[i] + b · inputSize(i)]}, the output of image b at
@@ -102,9 +102,13 @@ public interface Op {
     }
 
     /**
-     * Diagonal second-order backward (Becker–LeCun / OBD rules of specs/cim-swim.md, BackPACK
-     * style): from the diagonal second derivative of the loss with respect to the output,
-     * accumulates it for the inputs and the parameters. Issue [training].
+     * Diagonal second-order backward (Becker–LeCun / OBD rules of specs/cim-swim.md A.5, BackPACK
+     * style): from the per-image diagonal second derivative of the loss with respect to the
+     * output ({@code gradOutput}), <b>adds</b> the diagonal for the inputs into each non-null
+     * {@code gradInputs[i]} (per image: the batch is never summed) and the per-weight
+     * second-derivative term, summed over the images, into each non-null
+     * {@code gradParameters[j]}. Off-diagonal terms are dropped. Called after the forward of the
+     * same batch, in inference mode (batch norm refuses training mode).
      */
     default void backwardDiagonal(BackwardContext context) {
         throw new UnsupportedOperationException("diagonal second-order backward not implemented yet for " + type());

@@ -73,6 +73,16 @@ public final class OptionAShortcut extends AbstractOp {
         }
     }
 
+    /**
+     * Becker–LeCun: subsampling and zero channels are a routing (slopes 1 or 0), so h goes back
+     * to the kept positions like the gradient.
+     */
+    @Override
+    public void backwardDiagonal(BackwardContext ctx) {
+        backward(ctx);
+    }
+
+
     @Override
     public String toString() {
         return "OptionAShortcut(s=" + stride + ", pad=" + padBefore + "+" + padAfter + ")";

@@ -37,4 +37,15 @@ public final class ReLU extends AbstractOp {
                     ctx.gradOutputOffset, dx, ctx.gradInputOffsets[0], ctx.batch * outputSize());
         }
     }
+
+    /**
+     * Becker–LeCun: ReLU is piecewise linear (f'' = 0 away from the kink), so
+     * {@code h_x = f'(x)²·h_y} with f' ∈ {0, 1}: the first-order mask, h passes where the output
+     * is positive.
+     */
+    @Override
+    public void backwardDiagonal(BackwardContext ctx) {
+        backward(ctx);
+    }
+
 }

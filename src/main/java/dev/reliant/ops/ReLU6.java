@@ -37,4 +37,14 @@ public final class ReLU6 extends AbstractOp {
                     ctx.gradOutputOffset, dx, ctx.gradInputOffsets[0], ctx.batch * outputSize(), 0f, 6f);
         }
     }
+
+    /**
+     * Becker–LeCun: piecewise linear with slope 0 or 1, so {@code h_x = f'(x)²·h_y} is the
+     * first-order mask: h passes where 0 &lt; y &lt; 6.
+     */
+    @Override
+    public void backwardDiagonal(BackwardContext ctx) {
+        backward(ctx);
+    }
+
 }
