@@ -3,7 +3,10 @@ package dev.reliant.cli;
 import dev.reliant.data.Dataset;
 import dev.reliant.data.Datasets;
 import dev.reliant.data.Normalization;
+import dev.reliant.fault.ActivationListValidator;
+import dev.reliant.fault.ActivationTargets;
 import dev.reliant.fault.CampaignEngine;
+import dev.reliant.fault.CampaignEngine.Target;
 import dev.reliant.fault.CampaignFault;
 import dev.reliant.fault.CampaignFormat;
 import dev.reliant.fault.CampaignJournal;
@@ -40,7 +43,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code reliant campaign}: a weight-fault campaign over a fault list, with resumable results and summaries. */
+/**
+ * {@code reliant campaign}: a weight- or activation-fault campaign over a fault list, with
+ * resumable results and summaries.
+ */
 @Command(
         name = "campaign",
         usageHelpAutoWidth = true,
@@ -64,6 +70,17 @@ import picocli.CommandLine.Spec;
             "summary on stdout. Finished faults are journaled to OUT.partial as the run goes;",
             "after an interruption, the same command with --resume finishes the run. OUT is",
             "written only at the end (temporary file + rename).",
+            "",
+            "Activation lists (a Target column saying 'activation', as 'reliant faultlist",
+            "--activations' writes them) hold transient faults in node outputs: Layer is a",
+            "graph node (conv1, layer1.0.relu_1, linear), TensorIndex an index into its",
+            "per-image output, (c, y, x) or (f,), Bit one of the 32 fp32 bits. For each image",
+            "separately the value is corrupted after the node computed it, everything",
+            "downstream sees the corrupted value, and the next image is clean again; the",
+            "weights stay fault-free (stored in --format). With --fold-bn a convolution and",
+            "its batch norm are one operator with one stored output (the batch norm's): a",
+            "fault on either node lands on that stored value. Results, journal, --resume",
+            "and summaries (per bit, per node) work as for weights.",
             "",
             "Progress (faults done, evaluations per second, time left) goes to stderr.",
         },
@@ -222,7 +239,8 @@ public final class CampaignCommand implements Callable<Integer> {
     private Inputs inputs;
 
     @Option(names = "--faults", required = true, paramLabel = "LIST.csv",
-            description = "The fault list (PyTorch layout; result columns are ignored).")
+            description = "The fault list (PyTorch layout; result columns are ignored). A Target column saying "
+                    + "'activation' makes it an activation list.")
     private Path faultList;
 
     @Option(names = "--out", paramLabel = "RESULTS.csv", description = "The results file (required unless --bench).")
@@ -289,22 +307,26 @@ public final class CampaignCommand implements Callable<Integer> {
         inputs.load(spec);
         CampaignSettings settings = new CampaignSettings(model, bitsPerFault, inputs.storedFormat,
                 inputs.executorOptions(), naive, chunk, block);
-        List<Fault> faults = FaultListCsv.read(faultList,
-                new FaultListValidator(inputs.build(), inputs.storedFormat.widthFormat()));
+        boolean activations = FaultListCsv.isActivationList(faultList);
+        Target target = activations ? Target.ACTIVATIONS : Target.WEIGHTS;
+        List<Fault> faults = activations
+                ? FaultListCsv.readActivations(faultList, new ActivationListValidator(inputs.build()))
+                : FaultListCsv.read(faultList, new FaultListValidator(inputs.build(), inputs.storedFormat.widthFormat()));
         if (faults.isEmpty()) {
             throw new UserException("fault list " + faultList + " has no faults");
         }
         if (bench != null) {
-            return bench(faults, settings, stdout);
+            return bench(faults, settings, target, stdout);
         }
 
         CampaignEngine engine = new CampaignEngine(inputs.modelWithWeights(), inputs.images, inputs.normalization,
-                settings);
+                settings, target);
         String fingerprint = inputs.fingerprint() + " faults=" + faults.size() + " list="
-                + CampaignJournal.listDigest(faults) + " fault_model=" + settings.faultModelLabel();
+                + CampaignJournal.listDigest(faults) + " fault_model=" + settings.faultModelLabel()
+                + (activations ? " target=activation" : "");
         stdout.println(inputs.describe());
-        stdout.printf(Locale.ROOT, "faults    %d from %s, %s, %s path%n", faults.size(), faultList,
-                settings.faultModelLabel(), naive ? "naive" : "fast");
+        stdout.printf(Locale.ROOT, "faults    %d %s faults from %s, %s, %s path%n", faults.size(),
+                activations ? "activation" : "weight", faultList, settings.faultModelLabel(), naive ? "naive" : "fast");
         stdout.printf(Locale.ROOT, "runtime   JDK %s, %d thread%s, kernels %s, %d images per chunk, %d faults per block%n",
                 System.getProperty("java.version"), Parallel.threads(), Parallel.threads() == 1 ? "" : "s",
                 Simd.implementation(), engine.chunkImages(), engine.blockFaults());
@@ -315,7 +337,7 @@ public final class CampaignCommand implements Callable<Integer> {
         progress.finish();
         double seconds = (System.nanoTime() - t0) / 1e9;
         CampaignSummary summary = new CampaignSummary(rows, inputs.images.size(), engine.golden(),
-                inputs.storedFormat.bits());
+                activations ? ActivationTargets.BITS : inputs.storedFormat.bits());
         CampaignResults.finish(out, rows, summary, settings, inputs.images.size());
         stdout.println();
         summary.print(stdout);
@@ -348,7 +370,7 @@ public final class CampaignCommand implements Callable<Integer> {
     }
 
     /** Fast and naive path on the same faults spread over the list. */
-    private int bench(List<Fault> faults, CampaignSettings settings, PrintWriter stdout) {
+    private int bench(List<Fault> faults, CampaignSettings settings, Target target, PrintWriter stdout) {
         int n = Math.min(bench, faults.size());
         List<Fault> sample = new ArrayList<>(n);
         for (int k = 0; k < n; k++) {
@@ -363,7 +385,7 @@ public final class CampaignCommand implements Callable<Integer> {
         for (int p = 0; p < 2; p++) {
             boolean isNaive = p == 1;
             CampaignEngine engine = new CampaignEngine(inputs.modelWithWeights(), inputs.images, inputs.normalization,
-                    settings.withNaive(isNaive));
+                    settings.withNaive(isNaive), target);
             List<CampaignFault> resolved = engine.resolve(sample);
             engine.golden();
             long t0 = System.nanoTime();

@@ -1,8 +1,10 @@
 package dev.reliant.cli;
 
+import dev.reliant.fault.ActivationTargets;
 import dev.reliant.fault.Fault;
 import dev.reliant.fault.FaultListCsv;
 import dev.reliant.fault.FaultListGenerator;
+import dev.reliant.fault.FaultListGenerator.ActivationAllocation;
 import dev.reliant.fault.FaultListGenerator.Allocation;
 import dev.reliant.fault.FaultListGenerator.Sampler;
 import dev.reliant.fault.FaultTargets;
@@ -27,7 +29,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code reliant faultlist}: writes a statistical or exhaustive weight fault list as CSV. */
+/** {@code reliant faultlist}: writes a statistical or exhaustive weight fault list, or a statistical activation list, as CSV. */
 @Command(
         name = "faultlist",
         usageHelpAutoWidth = true,
@@ -54,6 +56,15 @@ import picocli.CommandLine.Spec;
             "The file has the columns Injection,Layer,TensorIndex,Bit with PyTorch indices",
             "such as \"(3, 0, 2, 1)\"; --keras writes the TensorFlow/Keras variant (layers",
             "conv2d, conv2d_1, ..., dense; indices in kernel layout).",
+            "",
+            "Activation list (--activations): transient faults in node outputs, for",
+            "'reliant campaign'. Targets are the outputs of every node that computes (not the",
+            "input, not views such as flatten) in graph order, named by node (conv1, bn1,",
+            "layer1.0.relu_1, linear); N = S x 32 x 2 with S the values per image of all",
+            "those outputs, each node gets round_half_even(S_l n / S) faults, and each fault",
+            "draws the (c, y, x) or (f) index of the node's per-image output and then one of",
+            "the 32 fp32 bits, as for weights. The file has a fifth column, Target, saying",
+            "activation.",
         },
         optionListHeading = "%nOptions:%n",
         exitCodeListHeading = "%nExit codes:%n",
@@ -143,10 +154,18 @@ public final class FaultlistCommand implements Callable<Integer> {
     @Option(names = "--keras", description = "Write the TensorFlow/Keras variant instead of the PyTorch one.")
     private boolean keras;
 
+    @Option(names = "--activations", description = "A statistical list of faults in node outputs (activations) "
+            + "instead of weights.")
+    private boolean activations;
+
     @Override
     public Integer call() {
         validateOptions();
         NumberFormat numberFormat = parseFormat();
+        if (activations && numberFormat != NumberFormats.FP32) {
+            throw usage("--format " + format + ": activation faults address the 32 bits of the fp32 values the "
+                    + "network computes; --format applies to weight lists");
+        }
         SampleSize size = exhaustive ? null : sampleSize();
         checkOutput();
 
@@ -158,6 +177,9 @@ public final class FaultlistCommand implements Callable<Integer> {
             options = options.inputSize(inputSize);
         }
         Graph graph = ModelZoo.build(model, options);
+        if (activations) {
+            return writeActivationList(graph, size);
+        }
         EnumSet<FaultTargets.Kind> kinds = EnumSet.of(FaultTargets.Kind.WEIGHT);
         if (biases) {
             kinds.add(FaultTargets.Kind.BIAS);
@@ -203,6 +225,37 @@ public final class FaultlistCommand implements Callable<Integer> {
         return 0;
     }
 
+    private int writeActivationList(Graph graph, SampleSize size) {
+        PrintWriter pw = spec.commandLine().getOut();
+        ActivationTargets targets = ActivationTargets.of(graph);
+        int[] input = graph.inputShape();
+        pw.printf(Locale.ROOT, "model     %s (%d classes, input %dx%d): %d faultable node outputs, %,d values per "
+                        + "image%n", model, numel(graph.outputShape()), input[input.length - 2], input[input.length - 1],
+                targets.size(), targets.valueCount());
+        pw.printf(Locale.ROOT, "format    fp32 activations (bits 0..%d)%n", ActivationTargets.BITS - 1);
+        ActivationAllocation a = FaultListGenerator.allocate(targets, size);
+        long s = seed != null ? seed : DEFAULT_SEED;
+        Sampler sampler = pythonCompatible ? Sampler.PYTHON : Sampler.SPLITTABLE;
+        List<Fault> faults = FaultListGenerator.sample(a, s, sampler);
+        pw.printf(Locale.ROOT, "size      N = %,.0f, n = %,.1f (margin %s, t %s, p %s); %,d rows%n",
+                a.population(), a.n(), plain(size.margin()), plain(size.t()), plain(size.p()), a.total());
+        pw.printf(Locale.ROOT, "seed      %d (%s)%n", s,
+                pythonCompatible ? "python-compatible MT19937" : "java.util.SplittableRandom");
+        List<ActivationTargets.NodeOutput> outputs = targets.outputs();
+        int width = "node".length();
+        for (ActivationTargets.NodeOutput o : outputs) {
+            width = Math.max(width, o.name().length());
+        }
+        pw.printf(Locale.ROOT, "  %-" + width + "s %12s %8s%n", "node", "values", "faults");
+        for (int i = 0; i < outputs.size(); i++) {
+            pw.printf(Locale.ROOT, "  %-" + width + "s %,12d %,8d%n", outputs.get(i).name(), outputs.get(i).numel(),
+                    a.count(i));
+        }
+        FaultListCsv.writeActivations(out, faults);
+        pw.printf(Locale.ROOT, "written   %s (activation list, %,d rows)%n", out, faults.size());
+        return 0;
+    }
+
     private void printAllocation(PrintWriter pw, Allocation a) {
         List<FaultTargets.Layer> layers = a.targets().layers();
         int width = "layer".length();
@@ -236,6 +289,10 @@ public final class FaultlistCommand implements Callable<Integer> {
             }
         } else if (layer != null || bits != null) {
             throw usage("--layer and --bits select an exhaustive list; add --exhaustive");
+        }
+        if (activations && (exhaustive || keras || biases || batchNorm)) {
+            throw usage("--activations writes a statistical list of node-output faults; it cannot be combined with "
+                    + "--exhaustive, --keras, --biases or --batch-norm");
         }
         if (keras && (biases || batchNorm)) {
             throw usage("--keras covers weight kernels only; it cannot be combined with --biases or --batch-norm");

@@ -17,6 +17,9 @@ import java.util.function.Supplier;
 /**
  * Runs a weight-fault campaign (specs/fault-injection.md §5): every fault of a list on every
  * image, each (fault, image) pair classified against the fault-free pass ({@link GoldenRun}).
+ * With {@link Target#ACTIVATIONS} the list's faults are transient faults in node outputs
+ * ({@link ActivationTargets}) instead, evaluated by an {@link ActivationReplica} per worker; the
+ * order of work, the golden cache and the rows are the same.
  *
  * <p><b>Order of work.</b> Faults are taken in blocks, and for each block the images in chunks:
  * for each chunk the golden cache is captured once (every node's output, {@link Activations})
@@ -39,6 +42,14 @@ import java.util.function.Supplier;
  * over images and do not depend on which worker ran it or on the thread count.
  */
 public final class CampaignEngine {
+    /** What the faults of a list address. */
+    public enum Target {
+        /** Stored weights: a fault is permanent for the whole campaign step. */
+        WEIGHTS,
+        /** Node outputs: a fault corrupts one value of a node's output in each image separately. */
+        ACTIVATIONS
+    }
+
     /** Faults per block unless the settings say otherwise. */
     public static final int DEFAULT_BLOCK = 128;
     private static final long CACHE_BYTES = 256L << 20;
@@ -47,7 +58,9 @@ public final class CampaignEngine {
     private final Dataset data;
     private final Normalization norm;
     private final CampaignSettings settings;
+    private final Target target;
     private final List<CampaignReplica> replicas = new ArrayList<>();
+    private final List<ActivationReplica> activationReplicas = new ArrayList<>();
     private final int chunk;
     private final int block;
     private GoldenRun golden;
@@ -59,6 +72,15 @@ public final class CampaignEngine {
      * @param norm the input normalisation
      */
     public CampaignEngine(Supplier<Graph> model, Dataset data, Normalization norm, CampaignSettings settings) {
+        this(model, data, norm, settings, Target.WEIGHTS);
+    }
+
+    /**
+     * A campaign of weight or activation faults; with activations the faultable weights are
+     * still stored in the settings' format, and the faults flip fp32 bits of node outputs.
+     */
+    public CampaignEngine(Supplier<Graph> model, Dataset data, Normalization norm, CampaignSettings settings,
+                          Target target) {
         if (data.size() == 0) {
             throw new IllegalArgumentException("a campaign needs at least one image");
         }
@@ -73,8 +95,13 @@ public final class CampaignEngine {
                     throw new IllegalArgumentException("the model supplier must make a new graph per call");
                 }
             }
-            replicas.add(new CampaignReplica(g, settings));
+            CampaignReplica r = new CampaignReplica(g, settings);
+            replicas.add(r);
+            if (target == Target.ACTIVATIONS) {
+                activationReplicas.add(new ActivationReplica(r.executor(), settings));
+            }
         }
+        this.target = target;
         Graph g = replicas.get(0).executor().graph();
         if (!Arrays.equals(g.inputShape(), data.imageShape())) {
             throw new IllegalArgumentException("model '" + g.name() + "' takes images " + Arrays.toString(g.inputShape())
@@ -101,6 +128,11 @@ public final class CampaignEngine {
         return settings;
     }
 
+    /** What the faults address. */
+    public Target target() {
+        return target;
+    }
+
     /** Images per chunk. */
     public int chunkImages() {
         return chunk;
@@ -122,12 +154,18 @@ public final class CampaignEngine {
     }
 
     /**
-     * Resolves a list against the model (the position of each fault is its index in the list).
+     * Resolves a list against the model (the position of each fault is its index in the list):
+     * weight faults against the stored weights, activation faults against the node outputs
+     * ({@link ActivationTargets#resolve}).
      *
-     * @throws IllegalArgumentException naming the first fault with an unknown layer, an index out
-     *     of range or a bit beyond the format
+     * @throws IllegalArgumentException naming the first fault with an unknown layer or node, an
+     *     index out of range or a bit beyond the format
      */
     public List<CampaignFault> resolve(List<Fault> faults) {
+        if (target == Target.ACTIVATIONS) {
+            Executor ex = replicas.get(0).executor();
+            return ActivationTargets.of(ex.graph()).resolveAll(faults, ex);
+        }
         return weights().resolveAll(faults, settings.faultModel(), settings.bitsPerFault());
     }
 
@@ -169,8 +207,13 @@ public final class CampaignEngine {
                 AtomicInteger next = new AtomicInteger();
                 Parallel.forEach(Math.min(replicas.size(), part.size()), w -> {
                     CampaignReplica r = replicas.get(w);
+                    ActivationReplica a = target == Target.ACTIVATIONS ? activationReplicas.get(w) : null;
                     for (int i = next.getAndIncrement(); i < part.size(); i = next.getAndIncrement()) {
-                        r.evaluate(part.get(i), c, gold, settings.naive(), counts[i]);
+                        if (a != null) {
+                            a.evaluate(part.get(i), c, gold, settings.naive(), counts[i]);
+                        } else {
+                            r.evaluate(part.get(i), c, gold, settings.naive(), counts[i]);
+                        }
                         int done = lastChunk ? finished.incrementAndGet() : finished.get();
                         progress.update(done, total, evaluations.addAndGet(count), evaluationsTotal);
                     }

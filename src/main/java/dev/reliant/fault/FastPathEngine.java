@@ -11,6 +11,7 @@ import dev.reliant.ops.ReLU;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntSupplier;
 
 /**
  * The fast path of a campaign (DESIGN.md, fault-injection engine): with a fault applied to the
@@ -30,6 +31,10 @@ import java.util.List;
  *   <li>Images dirty at the output are classified from their faulty logits; every other image
  *       scores {@link GoldenRun#unchangedOutcome}.</li>
  * </ol>
+ *
+ * <p>The same propagation serves activation faults ({@link #evaluateValueFault}): there the
+ * restart is not a recomputation but the golden output of the faulty node with one value per
+ * image corrupted, each image carrying its own corrupted copy.
  *
  * <p>Each node is computed exactly as the {@link Executor} computes it with the same options
  * (a batch norm folded into its convolution, an Add fused with its ReLU) and every kernel gives
@@ -59,6 +64,8 @@ final class FastPathEngine {
     private final int[] count;
     private final float[][] values;
     private int[] union = new int[0];
+    /** The corrupted values of the dirty images of a value fault. */
+    private float[] corrupted = new float[0];
     private int[] mark = new int[0];
     private int epoch;
 
@@ -105,6 +112,12 @@ final class FastPathEngine {
         this.values = new float[n][];
     }
 
+    /** What a transient fault makes of one value of a node's output, given the fault-free value. */
+    @FunctionalInterface
+    interface ValueCorruption {
+        float apply(float golden);
+    }
+
     /**
      * Counts the outcomes of the fault (already applied to the model) on the chunk's images.
      *
@@ -112,11 +125,42 @@ final class FastPathEngine {
      */
     void evaluate(CampaignFault fault, GoldenChunk chunk, GoldenRun golden, OutcomeCounts counts) {
         ensureCapacity(chunk.count());
-        float[][] g = chunk.outputs();
         int f = root[fault.node()];
+        propagate(f, () -> restart(fault, f, chunk), chunk, golden, counts);
+    }
+
+    /**
+     * Counts the outcomes of a transient fault in a node's output on the chunk's images: in each
+     * image the value at {@code offset} of node {@code node}'s stored output becomes
+     * {@code corruption.apply(golden value)}, and everything downstream is recomputed from it. The
+     * model itself is fault-free. Images whose value keeps its raw bits (a stuck-at that changes
+     * nothing there) are clean from the start.
+     *
+     * @param node a node that stores its output ({@link Executor#storageOf} of itself)
+     * @param offset the value's offset in one image's output
+     */
+    void evaluateValueFault(int node, int offset, ValueCorruption corruption, GoldenChunk chunk, GoldenRun golden,
+                            OutcomeCounts counts) {
+        if (!computes[node]) {
+            throw new IllegalArgumentException("node " + graph.node(node).name() + " does not store its own output");
+        }
+        if (offset < 0 || offset >= sizes[node]) {
+            throw new IllegalArgumentException("offset " + offset + " outside the " + sizes[node]
+                    + " values of node " + graph.node(node).name());
+        }
+        ensureCapacity(chunk.count());
+        propagate(node, () -> corrupt(node, offset, corruption, chunk), chunk, golden, counts);
+    }
+
+    /**
+     * Runs the nodes downstream of {@code f} after {@code restart} has made f's dirty images and
+     * values, classifies every image of the chunk and releases every buffer.
+     */
+    private void propagate(int f, IntSupplier restart, GoldenChunk chunk, GoldenRun golden, OutcomeCounts counts) {
+        float[][] g = chunk.outputs();
         int[] nodes = downstreamOf(f);
         try {
-            int live = restart(fault, f, chunk) > 0 ? 1 : 0;
+            int live = restart.getAsInt() > 0 ? 1 : 0;
             for (int t = 0; t < nodes.length && live > 0; t++) {
                 live += step(nodes[t], g);
             }
@@ -139,6 +183,32 @@ final class FastPathEngine {
                 release(d);
             }
         }
+    }
+
+    /** Corrupts one value of node f's golden output in every image; returns the number of dirty images. */
+    private int corrupt(int f, int offset, ValueCorruption corruption, GoldenChunk chunk) {
+        float[] gf = chunk.outputs()[f];
+        int size = sizes[f];
+        int[] d = dirty[f];
+        int m = 0;
+        for (int b = 0; b < chunk.count(); b++) {
+            float v = gf[b * size + offset];
+            float c = corruption.apply(v);
+            if (Float.floatToRawIntBits(c) != Float.floatToRawIntBits(v)) {
+                corrupted[m] = c;
+                d[m++] = b;
+            }
+        }
+        if (m > 0) {
+            float[] out = take(m * size);
+            for (int k = 0; k < m; k++) {
+                System.arraycopy(gf, d[k] * size, out, k * size, size);
+                out[k * size + offset] = corrupted[k];
+            }
+            values[f] = out;
+        }
+        count[f] = m;
+        return m;
     }
 
     /** Recomputes the faulty node for every image; returns the number of dirty images. */
@@ -343,6 +413,7 @@ final class FastPathEngine {
         }
         union = new int[batch];
         mark = new int[batch];
+        corrupted = new float[batch];
         epoch = 0;
     }
 

@@ -39,6 +39,12 @@ import org.apache.commons.csv.QuoteMode;
  * out), dense (out, in) → (in, out). Reading maps back to PyTorch names and indices, given the
  * model.
  *
+ * <p><b>Activation lists</b>: the PyTorch columns plus {@code Target} with the value {@code
+ * activation} on every row; Layer is a graph node name ({@code layer1.0.relu_1}) and TensorIndex
+ * an index into the node's per-image output ({@code (c, y, x)} or {@code (f,)}). Weight lists
+ * have no {@code Target} column or the value {@code weight}. The column is located by name, as
+ * every other.
+ *
  * <p>Files are written with LF line endings, the last row ending in one LF (no blank line), by
  * writing a temporary file in the same directory and renaming it, so a reader never sees half a
  * list. Errors are {@link FaultListException}s of one line: {@code file F: line 7, field 'Bit':
@@ -53,9 +59,17 @@ public final class FaultListCsv {
     public static final String MASKED = "masked";
     public static final String NON_CRITICAL = "non_critical";
     public static final String CRITICAL = "critical";
+    /** The column that tells an activation list from a weight list. */
+    public static final String TARGET = "Target";
+    /** {@link #TARGET} of a weight fault (also what a list without the column holds). */
+    public static final String WEIGHT_TARGET = "weight";
+    /** {@link #TARGET} of an activation fault. */
+    public static final String ACTIVATION_TARGET = "activation";
 
     /** The columns of a fault list. */
     public static final List<String> LIST_COLUMNS = List.of(INJECTION, LAYER, TENSOR_INDEX, BIT);
+    /** The columns of an activation list. */
+    public static final List<String> ACTIVATION_LIST_COLUMNS = List.of(INJECTION, LAYER, TENSOR_INDEX, BIT, TARGET);
     /** The columns of a list with results, in the current revision's order. */
     public static final List<String> RESULT_COLUMNS = List.of(INJECTION, LAYER, TENSOR_INDEX, BIT, N_INJECTIONS,
             MASKED, NON_CRITICAL, CRITICAL);
@@ -98,18 +112,59 @@ public final class FaultListCsv {
 
     /**
      * Reads a PyTorch-variant list and checks every row with {@code validator} (unknown layer,
-     * index out of range, bit beyond the format), reporting the row's line.
+     * index out of range, bit beyond the format), reporting the row's line. A row whose
+     * {@code Target} is not {@code weight} is an error.
      */
     public static List<Fault> read(Path file, FaultListValidator validator) {
         Table t = Table.parse(file, LIST_COLUMNS);
         List<Fault> faults = new ArrayList<>(t.rows.size());
         for (CSVRecord r : t.rows) {
+            t.requireTarget(r, WEIGHT_TARGET);
             Fault f = t.fault(r);
             if (validator != null) {
                 validator.problem(f).ifPresent(p -> {
                     throw FaultListException.at(t.source, t.line(r), p.field(), p.message());
                 });
             }
+            faults.add(f);
+        }
+        return faults;
+    }
+
+    /**
+     * Whether a list holds activation faults: its {@code Target} column says {@code activation}
+     * on every row. A list without the column, or with {@code weight} on every row, is a weight
+     * list.
+     *
+     * @throws FaultListException for a malformed file, an unknown target or a list that mixes
+     *     both (naming the first row that differs from the first)
+     */
+    public static boolean isActivationList(Path file) {
+        Table t = Table.parse(file, LIST_COLUMNS);
+        if (!t.columns.containsKey(TARGET) || t.rows.isEmpty()) {
+            return false;
+        }
+        String first = t.target(t.rows.get(0));
+        for (CSVRecord r : t.rows) {
+            t.requireTarget(r, first);
+        }
+        return first.equals(ACTIVATION_TARGET);
+    }
+
+    /**
+     * Reads an activation list ({@code Target} = {@code activation} on every row) and checks every
+     * row with {@code validator} (unknown node, index out of the node's output, bit beyond 31),
+     * reporting the row's line.
+     */
+    public static List<Fault> readActivations(Path file, ActivationListValidator validator) {
+        Table t = Table.parse(file, ACTIVATION_LIST_COLUMNS);
+        List<Fault> faults = new ArrayList<>(t.rows.size());
+        for (CSVRecord r : t.rows) {
+            t.requireTarget(r, ACTIVATION_TARGET);
+            Fault f = t.fault(r);
+            validator.problem(f).ifPresent(p -> {
+                throw FaultListException.at(t.source, t.line(r), p.field(), p.message());
+            });
             faults.add(f);
         }
         return faults;
@@ -182,6 +237,18 @@ public final class FaultListCsv {
         writeAtomically(file, LIST_COLUMNS, p -> {
             for (Fault f : faults) {
                 p.printRecord(f.injection(), f.layer(), f.indexString(), f.bit());
+            }
+        });
+    }
+
+    /**
+     * Writes an activation list: {@code Injection,Layer,TensorIndex,Bit,Target} with Layer a node
+     * name, TensorIndex an index into its per-image output and Target {@code activation}.
+     */
+    public static void writeActivations(Path file, List<Fault> faults) {
+        writeAtomically(file, ACTIVATION_LIST_COLUMNS, p -> {
+            for (Fault f : faults) {
+                p.printRecord(f.injection(), f.layer(), f.indexString(), f.bit(), ACTIVATION_TARGET);
             }
         });
     }
@@ -429,6 +496,28 @@ public final class FaultListCsv {
                 return v;
             } catch (NumberFormatException e) {
                 throw FaultListException.at(source, line(r), column, "'" + s + "' is not an integer count");
+            }
+        }
+
+        /** The Target of a record: {@code weight} without the column; an unknown value is an error. */
+        String target(CSVRecord r) {
+            if (!columns.containsKey(TARGET)) {
+                return WEIGHT_TARGET;
+            }
+            String s = field(r, TARGET);
+            if (!s.equals(WEIGHT_TARGET) && !s.equals(ACTIVATION_TARGET)) {
+                throw FaultListException.at(source, line(r), TARGET, "unknown target '" + s + "' (expected "
+                        + WEIGHT_TARGET + " or " + ACTIVATION_TARGET + ")");
+            }
+            return s;
+        }
+
+        /** Fails unless the record's Target is {@code expected}. */
+        void requireTarget(CSVRecord r, String expected) {
+            String s = target(r);
+            if (!s.equals(expected)) {
+                throw FaultListException.at(source, line(r), TARGET, "'" + s + "' in a list of " + expected
+                        + " faults (a list holds one kind of fault)");
             }
         }
 

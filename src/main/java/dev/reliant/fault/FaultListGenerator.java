@@ -11,7 +11,9 @@ import java.util.function.IntUnaryOperator;
 /**
  * Generates fault lists (specs/fault-injection.md §3): statistical lists sized by {@link
  * SampleSize}, allocated to the layers in proportion to their size and sampled uniformly from a
- * seed; or exhaustive lists of every element and bit of one layer.
+ * seed; or exhaustive lists of every element and bit of one layer. Activation lists are sized,
+ * allocated and drawn the same way over the faultable node outputs ({@link ActivationTargets}),
+ * per-image output values taking the place of weights.
  *
  * <pre>
  *   FaultTargets targets = FaultTargets.weights(graph);
@@ -85,6 +87,48 @@ public final class FaultListGenerator {
         }
     }
 
+    /**
+     * How many faults each faultable node output of an activation list gets:
+     * {@code counts[l] = round_half_even(S_l × n / S)} with S_l the node's values per image and S
+     * their sum over the nodes, n kept real-valued.
+     *
+     * @param population N = S × 32 × 2
+     * @param n the real-valued sample size for N
+     */
+    public record ActivationAllocation(ActivationTargets targets, double population, double n, int[] counts) {
+        public ActivationAllocation {
+            counts = counts.clone();
+            if (counts.length != targets.size()) {
+                throw new IllegalArgumentException(counts.length + " node counts for " + targets.size() + " nodes");
+            }
+            for (int c : counts) {
+                if (c < 0) {
+                    throw new IllegalArgumentException("negative fault count " + c);
+                }
+            }
+        }
+
+        /** The faults per node, in graph order (a copy). */
+        @Override
+        public int[] counts() {
+            return counts.clone();
+        }
+
+        /** The faults of node output {@code l}. */
+        public int count(int l) {
+            return counts[l];
+        }
+
+        /** The list length: the sum of the per-node counts. */
+        public int total() {
+            int sum = 0;
+            for (int c : counts) {
+                sum = Math.addExact(sum, c);
+            }
+            return sum;
+        }
+    }
+
     private FaultListGenerator() {}
 
     /** Sizes a statistical list for the targets with values stored in {@code format} (its width gives the bits). */
@@ -101,6 +145,26 @@ public final class FaultListGenerator {
             counts[l] = share(layers.get(l).numel(), n, w);
         }
         return new Allocation(targets, format.bits(), population, n, counts);
+    }
+
+    /**
+     * Sizes a statistical activation list with the formula of weight lists: the population is
+     * N = S × 32 × 2 for S values per image over all faultable nodes (fp32 bits, two stuck-at
+     * polarities), allocated to the nodes in proportion to their output size.
+     */
+    public static ActivationAllocation allocate(ActivationTargets targets, SampleSize size) {
+        long s = targets.valueCount();
+        if (s == 0) {
+            throw new IllegalArgumentException("model " + targets.graph().name() + " has no faultable node outputs");
+        }
+        double population = SampleSize.population(s, ActivationTargets.BITS);
+        double n = size.n(population);
+        List<ActivationTargets.NodeOutput> outputs = targets.outputs();
+        int[] counts = new int[outputs.size()];
+        for (int l = 0; l < counts.length; l++) {
+            counts[l] = share(outputs.get(l).numel(), n, s);
+        }
+        return new ActivationAllocation(targets, population, n, counts);
     }
 
     /** round_half_even(values × n / weights): a layer's share of n faults. */
@@ -120,44 +184,66 @@ public final class FaultListGenerator {
      */
     public static List<Fault> sample(Allocation allocation, long seed, Sampler sampler) {
         IntUnaryOperator uniform = sampler.uniform(seed);
-        int bits = allocation.bits();
         List<FaultTargets.Layer> layers = allocation.targets().layers();
         List<Fault> faults = new ArrayList<>(allocation.total());
         for (int l = 0; l < layers.size(); l++) {
             FaultTargets.Layer layer = layers.get(l);
-            int count = allocation.count(l);
-            long distinct = (long) layer.numel() * bits;
-            if (count > distinct) {
-                throw new IllegalArgumentException("layer " + layer.name() + " has only " + distinct
-                        + " distinct faults (" + layer.numel() + " values x " + bits + " bits) but is allocated "
-                        + count);
-            }
-            int[] shape = layer.shape();
-            Set<Long> drawn = new HashSet<>(count * 2);
-            for (int k = 0; k < count; k++) {
-                int[] index = new int[shape.length];
-                int bit = -1;
-                for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-                    long flat = 0;
-                    for (int d = 0; d < shape.length; d++) {
-                        index[d] = uniform.applyAsInt(shape[d]);
-                        flat = flat * shape[d] + index[d];
-                    }
-                    int b = uniform.applyAsInt(bits);
-                    if (drawn.add(flat * bits + b)) {
-                        bit = b;
-                        break;
-                    }
-                }
-                if (bit < 0) {
-                    throw new IllegalArgumentException("layer " + layer.name() + ": no new fault after " + MAX_ATTEMPTS
-                            + " attempts for fault " + (k + 1) + " of " + count + " (the layer has " + distinct
-                            + " distinct faults)");
-                }
-                faults.add(new Fault(faults.size(), layer.name(), index, bit));
-            }
+            sampleLayer(layer.name(), layer.shape(), allocation.count(l), allocation.bits(), uniform, faults);
         }
         return faults;
+    }
+
+    /**
+     * Samples an activation list exactly as {@link #sample(Allocation, long, Sampler)} samples a
+     * weight list: nodes in graph order, for each fault the coordinates of the per-image output
+     * index ({@code (c, y, x)} or {@code (f)}) and then the bit uniformly, duplicates redrawn.
+     */
+    public static List<Fault> sample(ActivationAllocation allocation, long seed, Sampler sampler) {
+        IntUnaryOperator uniform = sampler.uniform(seed);
+        List<ActivationTargets.NodeOutput> outputs = allocation.targets().outputs();
+        List<Fault> faults = new ArrayList<>(allocation.total());
+        for (int l = 0; l < outputs.size(); l++) {
+            ActivationTargets.NodeOutput o = outputs.get(l);
+            sampleLayer(o.name(), o.shape(), allocation.count(l), ActivationTargets.BITS, uniform, faults);
+        }
+        return faults;
+    }
+
+    /** Appends {@code count} distinct faults of one tensor to {@code faults}, Injection continuing from its size. */
+    private static void sampleLayer(String name, int[] shape, int count, int bits, IntUnaryOperator uniform,
+                                    List<Fault> faults) {
+        long numel = 1;
+        for (int d : shape) {
+            numel *= d;
+        }
+        long distinct = numel * bits;
+        if (count > distinct) {
+            throw new IllegalArgumentException("layer " + name + " has only " + distinct + " distinct faults ("
+                    + numel + " values x " + bits + " bits) but is allocated " + count);
+        }
+        Set<Long> drawn = new HashSet<>(count * 2);
+        for (int k = 0; k < count; k++) {
+            int[] index = new int[shape.length];
+            int bit = -1;
+            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+                long flat = 0;
+                for (int d = 0; d < shape.length; d++) {
+                    index[d] = uniform.applyAsInt(shape[d]);
+                    flat = flat * shape[d] + index[d];
+                }
+                int b = uniform.applyAsInt(bits);
+                if (drawn.add(flat * bits + b)) {
+                    bit = b;
+                    break;
+                }
+            }
+            if (bit < 0) {
+                throw new IllegalArgumentException("layer " + name + ": no new fault after " + MAX_ATTEMPTS
+                        + " attempts for fault " + (k + 1) + " of " + count + " (the layer has " + distinct
+                        + " distinct faults)");
+            }
+            faults.add(new Fault(faults.size(), name, index, bit));
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reliant.data.Dataset;
 import dev.reliant.data.IdxWriter;
+import dev.reliant.fault.ActivationTargets;
 import dev.reliant.fault.Fault;
 import dev.reliant.fault.FaultListCsv;
 import dev.reliant.fault.FaultTargets;
@@ -116,7 +117,8 @@ class CampaignCommandTest {
     void helpIsTheManual() {
         assertThat(run("campaign", "--help")).isZero();
         assertThat(out.toString()).startsWith("Usage: reliant campaign").contains("--faults", "--resume", "--naive",
-                "--fault-model", "--bits-per-fault", "--format", "--fold-bn", "--bench", "masked", "critical");
+                "--fault-model", "--bits-per-fault", "--format", "--fold-bn", "--bench", "masked", "critical",
+                "Activation lists", "Target", "faultlist", "--activations");
     }
 
     @Test
@@ -238,6 +240,73 @@ class CampaignCommandTest {
         assertThat(Files.readAllBytes(tmp.resolve("killed-per-bit.csv")))
                 .isEqualTo(Files.readAllBytes(tmp.resolve("reference-per-bit.csv")));
         assertThat(journal).doesNotExist();
+    }
+
+    @Test
+    void activationListRunsWithTheSameFilesOnBothPaths() throws Exception {
+        Graph g = ModelZoo.build("lenet");
+        List<Fault> faults = new ArrayList<>();
+        Random rnd = new Random(5);
+        List<ActivationTargets.NodeOutput> nodes = ActivationTargets.of(g).outputs();
+        for (int k = 0; k < 33; k++) {
+            ActivationTargets.NodeOutput o = nodes.get(k % nodes.size());
+            int[] shape = o.shape();
+            int[] index = new int[shape.length];
+            for (int d = 0; d < shape.length; d++) {
+                index[d] = rnd.nextInt(shape[d]);
+            }
+            faults.add(new Fault(k, o.name(), index, (k * 7) % 32));
+        }
+        FaultListCsv.writeActivations(list, faults);
+        Path results = tmp.resolve("ACT.csv");
+        assertThat(run(common(results))).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("33 activation faults", "relu_3", "golden");
+        List<String> lines = Files.readAllLines(results);
+        assertThat(lines).hasSize(34);
+        assertThat(lines.get(1)).startsWith("0,conv1,\"(").endsWith(",0,bitflip,fp32");
+        for (String row : lines.subList(1, lines.size())) {
+            String[] v = row.replaceAll("\"[^\"]*\"", "IDX").split(",");
+            assertThat(Long.parseLong(v[5]) + Long.parseLong(v[6]) + Long.parseLong(v[7])).isEqualTo(40);
+        }
+        assertThat(Files.readAllLines(tmp.resolve("ACT-per-bit.csv"))).hasSize(33);
+        List<String> perNode = Files.readAllLines(tmp.resolve("ACT-per-layer.csv"));
+        assertThat(perNode).hasSize(12);
+        assertThat(perNode.get(2)).startsWith("relu,3,0,120,");
+        assertThat(tmp.resolve("ACT.csv.partial")).doesNotExist();
+
+        Path first = Files.copy(results, tmp.resolve("first.csv"));
+        List<String> naive = common(results);
+        naive.addAll(List.of("--naive", "--force", "--threads", "1", "--fold-bn"));
+        assertThat(run(naive)).as(err.toString()).isZero();
+        assertThat(Files.readAllBytes(results)).as("lenet has no batch norm to fold")
+                .isEqualTo(Files.readAllBytes(first));
+
+        List<String> bench = common(tmp.resolve("unused.csv"));
+        bench.add("--bench=6");
+        assertThat(run(bench)).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("counts identical for every fault");
+    }
+
+    @Test
+    void badActivationRowsAreOneLineWithFileLineAndField() throws Exception {
+        Path results = tmp.resolve("R.csv");
+        String[][] cases = {
+            {"0,conv9,\"(0, 0, 0)\",3,activation", "Layer", "unknown node 'conv9'"},
+            {"0,flatten,\"(0,)\",3,activation", "Layer", "view of 'maxpool_1'"},
+            {"0,conv1,\"(0, 28, 0)\",3,activation", "TensorIndex", "out of range"},
+            {"0,fc1,\"(0,)\",32,activation", "Bit", "32"},
+        };
+        for (String[] c : cases) {
+            Files.writeString(list, "Injection,Layer,TensorIndex,Bit,Target\n" + c[0] + "\n");
+            assertThat(run(common(results))).isEqualTo(1);
+            assertOneLineError("faults.csv", "line 2", c[1], c[2]);
+            assertThat(results).doesNotExist();
+            assertThat(tmp.resolve("R.csv.partial")).doesNotExist();
+        }
+        Files.writeString(list, "Injection,Layer,TensorIndex,Bit,Target\n0,fc1,\"(0,)\",3,activation\n"
+                + "1,fc1,\"(0, 0)\",3,weight\n");
+        assertThat(run(common(results))).isEqualTo(1);
+        assertOneLineError("faults.csv", "line 3", "Target", "'weight' in a list of activation faults");
     }
 
     private static int journalRows(Path journal) throws Exception {

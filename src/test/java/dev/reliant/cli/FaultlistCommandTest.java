@@ -2,6 +2,7 @@ package dev.reliant.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.reliant.fault.ActivationListValidator;
 import dev.reliant.fault.Fault;
 import dev.reliant.fault.FaultListCsv;
 import dev.reliant.models.ModelZoo;
@@ -148,9 +149,39 @@ class FaultlistCommandTest {
         assertThat(run("faultlist", "--help")).isZero();
         assertThat(out.toString()).startsWith("Usage: reliant faultlist").contains("--model", "--classes",
                 "--input-size", "--seed", "--margin", "--confidence", "--t", "--p", "--format", "--python-compatible",
-                "--exhaustive", "--layer", "--bits", "--keras", "--out", "--force", "--biases", "--batch-norm",
+                "--exhaustive", "--layer", "--bits", "--keras", "--activations", "--out", "--force", "--biases", "--batch-norm",
                 "Leveugle", "default: 42", "default: fp32", "1 %", "0.99", "2.58");
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).contains("faultlist");
+    }
+
+    @Test
+    void activationListOfEveryComputingNode() throws Exception {
+        Path a = tmp.resolve("act.csv");
+        assertThat(run("faultlist", "-m", "lenet", "--activations", "--seed", "5", "-o", a.toString()))
+                .as(err.toString()).isZero();
+        List<Fault> faults = FaultListCsv.readActivations(a, new ActivationListValidator(ModelZoo.build("lenet")));
+        List<String> lines = Files.readAllLines(a);
+        assertThat(lines.get(0)).isEqualTo("Injection,Layer,TensorIndex,Bit,Target");
+        assertThat(lines).hasSize(faults.size() + 1).allMatch(l -> l.equals(lines.get(0)) || l.endsWith(",activation"));
+        // 18,058 values per image over 11 nodes; N = 18,058 x 64
+        assertThat(out.toString()).contains("11 faultable node outputs, 18,058 values per image", "N = 1,155,712",
+                String.format(java.util.Locale.ROOT, "%,d rows", faults.size()), "seed      5").containsPattern("conv1\\s+4,704\\s+")
+                .containsPattern("fc3\\s+10\\s+").doesNotContain("flatten");
+        assertThat(faults.stream().map(Fault::layer).distinct()).startsWith("conv1", "relu", "maxpool");
+
+        Path b = tmp.resolve("again.csv");
+        assertThat(run("faultlist", "-m", "lenet", "--activations", "--seed", "5", "-o", b.toString())).isZero();
+        assertThat(Files.readAllBytes(b)).isEqualTo(Files.readAllBytes(a));
+
+        String o = tmp.resolve("x.csv").toString();
+        assertThat(run("faultlist", "-m", "lenet", "--activations", "--keras", "-o", o)).isEqualTo(2);
+        assertOneLine("--activations", "--keras");
+        assertThat(run("faultlist", "-m", "lenet", "--activations", "--exhaustive", "--layer", "fc1", "-o", o))
+                .isEqualTo(2);
+        assertOneLine("--activations", "--exhaustive");
+        assertThat(run("faultlist", "-m", "lenet", "--activations", "--format", "int8", "-o", o)).isEqualTo(2);
+        assertOneLine("--format int8", "fp32");
+        assertThat(Files.exists(tmp.resolve("x.csv"))).isFalse();
     }
 }
