@@ -16,12 +16,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -87,13 +87,8 @@ public final class EvalCommand implements Callable<Integer> {
             description = "Images per batch (default: ${DEFAULT-VALUE}).")
     private int batch;
 
-    @Option(names = "--classes", paramLabel = "K", description = "Output classes of the model (default: the weights' "
-            + "metadata, else the model's).")
-    private Integer classes;
-
-    @Option(names = "--input-size", paramLabel = "S", description = "Input height and width of the model "
-            + "(default: the model's).")
-    private Integer inputSize;
+    @Mixin
+    private ModelShapeOptions shape;
 
     @Option(names = "--fold-bn", description = "Fold batch norms into the preceding convolutions (faster; "
             + "results may differ from PyTorch in the last bits).")
@@ -121,24 +116,13 @@ public final class EvalCommand implements Callable<Integer> {
                 throw new UserException("--save-logits: " + saveLogits + " is a directory");
             }
         }
-        Graph graph = ModelLoader.load(model, ModelLoader.options(meta, classes, inputSize, weights), weights);
+        Graph graph = ModelLoader.load(model, shape.modelOptions(meta, weights), weights);
 
         Dataset ds = Datasets.open(dataset, data, split);
         if (limit != null) {
             ds = ds.subset(limit);
         }
-        if (!Arrays.equals(graph.inputShape(), ds.imageShape())) {
-            throw new UserException("model '" + model + "' takes images " + InfoCommand.shapeString(graph.inputShape())
-                    + " but " + ds.name() + " has " + InfoCommand.shapeString(ds.imageShape())
-                    + (inputSize == null ? " (see --input-size)" : ""));
-        }
-        normalization.checkChannels(ds.channels());
-        int outputs = numel(graph.outputShape());
-        int maxLabel = Arrays.stream(ds.labels()).max().orElse(-1);
-        if (maxLabel >= outputs) {
-            throw new UserException("model '" + model + "' has " + outputs + " outputs but " + ds.name()
-                    + " has label " + maxLabel + (classes == null ? " (see --classes)" : ""));
-        }
+        shape.requireFits(graph, model, ds, normalization);
 
         Executor.Options exec = Executor.Options.exact().foldBatchNorm(foldBn);
         Result r = evaluate(graph, exec, ds, normalization, batch, spec.commandLine().getErr());
@@ -176,12 +160,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (limit != null && limit < 1) {
             throw new ParameterException(spec.commandLine(), "--limit must be at least 1, got " + limit);
         }
-        if (classes != null && classes < 1) {
-            throw new ParameterException(spec.commandLine(), "--classes must be at least 1, got " + classes);
-        }
-        if (inputSize != null && inputSize < 1) {
-            throw new ParameterException(spec.commandLine(), "--input-size must be at least 1, got " + inputSize);
-        }
+        shape.validate();
     }
 
     /**

@@ -12,13 +12,13 @@ import dev.reliant.train.DiagonalHessian;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -121,13 +121,8 @@ public final class HessianCommand implements Callable<Integer> {
     @Option(names = "--biases", description = "Also report the biases of convolution and linear layers.")
     private boolean biases;
 
-    @Option(names = "--classes", paramLabel = "K", description = "Output classes of the model (default: the weights' "
-            + "metadata, else the model's).")
-    private Integer classes;
-
-    @Option(names = "--input-size", paramLabel = "S", description = "Input height and width of the model "
-            + "(default: the weights' metadata, else the model's).")
-    private Integer inputSize;
+    @Mixin
+    private ModelShapeOptions shape;
 
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE.safetensors",
             description = "Where to write the result.")
@@ -146,25 +141,14 @@ public final class HessianCommand implements Callable<Integer> {
         }
         Map<String, String> meta = ModelLoader.metadata(weights);
         Normalization normalization = Normalization.parse(ModelLoader.norm(norm, meta, weights));
-        Graph graph = ModelLoader.load(model, ModelLoader.options(meta, classes, inputSize, weights), weights);
+        Graph graph = ModelLoader.load(model, shape.modelOptions(meta, weights), weights);
         String ds = Datasets.canonicalName(dataset);
         Dataset images = Datasets.open(ds, data, split);
         if (limit != null) {
             images = images.subset(limit);
         }
         Augmentation augmentation = TrainCommand.parseAugment(augment, images.height());
-        if (!Arrays.equals(graph.inputShape(), images.imageShape())) {
-            throw new UserException("model '" + model + "' takes images " + InfoCommand.shapeString(graph.inputShape())
-                    + " but " + images.name() + " has " + InfoCommand.shapeString(images.imageShape())
-                    + (inputSize == null ? " (see --input-size)" : ""));
-        }
-        normalization.checkChannels(images.channels());
-        int outputs = graph.node(graph.outputNode()).outputSize();
-        int maxLabel = Arrays.stream(images.labels()).max().orElse(-1);
-        if (maxLabel >= outputs) {
-            throw new UserException("model '" + model + "' has " + outputs + " outputs but " + images.name()
-                    + " has label " + maxLabel + (classes == null ? " (see --classes)" : ""));
-        }
+        shape.requireFits(graph, model, images, normalization);
         Map<String, Double> scales = normalized ? layerScales(graph) : Map.of();
         DiagonalHessian.Settings settings = DiagonalHessian.Settings.of(m, normalization).withConvention(conv)
                 .withBatchSize(batch).withAugmentation(augmentation).withSeed(seed)
@@ -281,11 +265,6 @@ public final class HessianCommand implements Callable<Integer> {
         if (mcSamples != null && mcSamples < 1) {
             throw new ParameterException(spec.commandLine(), "--mc-samples must be at least 1, got " + mcSamples);
         }
-        if (classes != null && classes < 1) {
-            throw new ParameterException(spec.commandLine(), "--classes must be at least 1, got " + classes);
-        }
-        if (inputSize != null && inputSize < 1) {
-            throw new ParameterException(spec.commandLine(), "--input-size must be at least 1, got " + inputSize);
-        }
+        shape.validate();
     }
 }

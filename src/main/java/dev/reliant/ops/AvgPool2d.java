@@ -46,6 +46,25 @@ public final class AvgPool2d extends AbstractOp {
 
     @Override
     public void backward(BackwardContext ctx) {
+        spreadOverWindows(ctx, false);
+    }
+
+    /**
+     * Becker–LeCun: each input of a window has slope 1/divisor (the forward's divisor), so it
+     * receives {@code h_y / divisor²} from that window, summed over the windows that cover it
+     * (specs/cim-swim.md A.5; the SWIM reference's {@code h_y / divisor} is the first-order
+     * {@link #backward}, which a caller asking for the reference convention applies instead).
+     */
+    @Override
+    public void backwardDiagonal(BackwardContext ctx) {
+        spreadOverWindows(ctx, true);
+    }
+
+    /**
+     * Adds each output's incoming quantity, divided by the window's divisor (the forward's) or
+     * by its square, to every in-bounds input of its window: the gradient and the diagonal rule.
+     */
+    private void spreadOverWindows(BackwardContext ctx, boolean squaredDivisor) {
         float[] dx = ctx.gradInputs[0];
         if (dx == null) {
             return;
@@ -71,52 +90,8 @@ public final class AvgPool2d extends AbstractOp {
                         int xLo = Math.max(0, ix0);
                         int xHi = Math.min(w, ix0 + kernel);
                         int divisor = countIncludePad ? kernel * kernel : (yHi - yLo) * (xHi - xLo);
-                        float g = dy[dyPlane + oy * ow + ox] / (float) divisor;
-                        for (int iy = yLo; iy < yHi; iy++) {
-                            for (int ix = xLo; ix < xHi; ix++) {
-                                dx[dxPlane + iy * w + ix] += g;
-                            }
-                        }
-                    }
-                }
-            }
-        });
-    }
-
-    /**
-     * Becker–LeCun: each input of a window has slope 1/divisor (the forward's divisor), so it
-     * receives {@code h_y / divisor²} from that window, summed over the windows that cover it
-     * (specs/cim-swim.md A.5; the SWIM reference's {@code h_y / divisor} is the first-order
-     * {@link #backward}, which a caller asking for the reference convention applies instead).
-     */
-    @Override
-    public void backwardDiagonal(BackwardContext ctx) {
-        float[] dx = ctx.gradInputs[0];
-        if (dx == null) {
-            return;
-        }
-        int[] s = inputShape(0);
-        int[] o = outputShape();
-        int h = s[1];
-        int w = s[2];
-        int oh = o[1];
-        int ow = o[2];
-        float[] hy = ctx.gradOutput;
-        int planes = ctx.batch * s[0];
-        Parallel.forRange(planes, Math.max(1, PLANE_GRAIN / (h * w)), (p0, p1) -> {
-            for (int p = p0; p < p1; p++) {
-                int dxPlane = ctx.gradInputOffsets[0] + p * h * w;
-                int hyPlane = ctx.gradOutputOffset + p * oh * ow;
-                for (int oy = 0; oy < oh; oy++) {
-                    int iy0 = oy * stride - padding;
-                    int yLo = Math.max(0, iy0);
-                    int yHi = Math.min(h, iy0 + kernel);
-                    for (int ox = 0; ox < ow; ox++) {
-                        int ix0 = ox * stride - padding;
-                        int xLo = Math.max(0, ix0);
-                        int xHi = Math.min(w, ix0 + kernel);
-                        int divisor = countIncludePad ? kernel * kernel : (yHi - yLo) * (xHi - xLo);
-                        float v = hy[hyPlane + oy * ow + ox] / (float) ((double) divisor * divisor);
+                        float v = dy[dyPlane + oy * ow + ox]
+                                / (squaredDivisor ? (float) ((double) divisor * divisor) : (float) divisor);
                         for (int iy = yLo; iy < yHi; iy++) {
                             for (int ix = xLo; ix < xHi; ix++) {
                                 dx[dxPlane + iy * w + ix] += v;
@@ -127,7 +102,6 @@ public final class AvgPool2d extends AbstractOp {
             }
         });
     }
-
 
     @Override
     public String toString() {

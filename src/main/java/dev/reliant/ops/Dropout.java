@@ -87,26 +87,7 @@ public final class Dropout extends AbstractOp {
 
     @Override
     public void backward(BackwardContext ctx) {
-        if (mask == null) {
-            if (training) {
-                throw new IllegalStateException("Dropout backward in training mode needs a training forward first");
-            }
-            passGradient(ctx);
-            return;
-        }
-        float[] dx = ctx.gradInputs[0];
-        if (dx == null) {
-            return;
-        }
-        int n = ctx.batch * outputSize();
-        if (n != mask.length) {
-            throw new IllegalStateException("Dropout backward of a batch of " + ctx.batch
-                    + " after a training forward of " + mask.length / outputSize());
-        }
-        int dxOff = ctx.gradInputOffsets[0];
-        for (int i = 0; i < n; i++) {
-            dx[dxOff + i] += ctx.gradOutput[ctx.gradOutputOffset + i] * mask[i];
-        }
+        throughMask(ctx, "backward", false);
     }
 
     /**
@@ -115,9 +96,17 @@ public final class Dropout extends AbstractOp {
      */
     @Override
     public void backwardDiagonal(BackwardContext ctx) {
+        throughMask(ctx, "diagonal backward", true);
+    }
+
+    /**
+     * {@code dx += dy·m} (or {@code dy·m·m} for {@code squared}) with the mask of the last
+     * training forward; without a mask (eval mode) the quantity passes unchanged.
+     */
+    private void throughMask(BackwardContext ctx, String pass, boolean squared) {
         if (mask == null) {
             if (training) {
-                throw new IllegalStateException("Dropout diagonal backward in training mode needs a training forward first");
+                throw new IllegalStateException("Dropout " + pass + " in training mode needs a training forward first");
             }
             passGradient(ctx);
             return;
@@ -128,15 +117,15 @@ public final class Dropout extends AbstractOp {
         }
         int n = ctx.batch * outputSize();
         if (n != mask.length) {
-            throw new IllegalStateException("Dropout diagonal backward of a batch of " + ctx.batch
+            throw new IllegalStateException("Dropout " + pass + " of a batch of " + ctx.batch
                     + " after a training forward of " + mask.length / outputSize());
         }
         int dxOff = ctx.gradInputOffsets[0];
         for (int i = 0; i < n; i++) {
-            dx[dxOff + i] += ctx.gradOutput[ctx.gradOutputOffset + i] * mask[i] * mask[i];
+            float g = ctx.gradOutput[ctx.gradOutputOffset + i] * mask[i];
+            dx[dxOff + i] += squared ? g * mask[i] : g;
         }
     }
-
 
     @Override
     public String toString() {

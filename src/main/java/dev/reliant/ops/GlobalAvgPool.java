@@ -27,21 +27,8 @@ public final class GlobalAvgPool extends AbstractOp {
 
     @Override
     public void backward(BackwardContext ctx) {
-        float[] dx = ctx.gradInputs[0];
-        if (dx == null) {
-            return;
-        }
         int[] s = inputShape(0);
-        int spatial = s[1] * s[2];
-        float[] dy = ctx.gradOutput;
-        int planes = ctx.batch * s[0];
-        for (int p = 0; p < planes; p++) {
-            float g = dy[ctx.gradOutputOffset + p] / spatial;
-            int start = ctx.gradInputOffsets[0] + p * spatial;
-            for (int i = start; i < start + spatial; i++) {
-                dx[i] += g;
-            }
-        }
+        spreadOverPlanes(ctx, s[1] * s[2]);
     }
 
     /**
@@ -51,24 +38,29 @@ public final class GlobalAvgPool extends AbstractOp {
      */
     @Override
     public void backwardDiagonal(BackwardContext ctx) {
+        int[] s = inputShape(0);
+        int spatial = s[1] * s[2];
+        spreadOverPlanes(ctx, (float) ((double) spatial * spatial));
+    }
+
+    /** Adds each output's incoming quantity divided by {@code divisor} to every input of its plane. */
+    private void spreadOverPlanes(BackwardContext ctx, float divisor) {
         float[] dx = ctx.gradInputs[0];
         if (dx == null) {
             return;
         }
         int[] s = inputShape(0);
         int spatial = s[1] * s[2];
-        float divisor = (float) ((double) spatial * spatial);
-        float[] h = ctx.gradOutput;
+        float[] dy = ctx.gradOutput;
         int planes = ctx.batch * s[0];
         for (int p = 0; p < planes; p++) {
-            float v = h[ctx.gradOutputOffset + p] / divisor;
+            float v = dy[ctx.gradOutputOffset + p] / divisor;
             int start = ctx.gradInputOffsets[0] + p * spatial;
             for (int i = start; i < start + spatial; i++) {
                 dx[i] += v;
             }
         }
     }
-
 
     @Override
     public String toString() {

@@ -84,19 +84,8 @@ abstract class BackwardElementwiseDriver implements BackwardElementwiseKernels {
         Checks.requireRange(op, "centre", centre, 0, channels);
         requireLength(op, "sums", sums, channels);
         requireLength(op, "squares", squares, channels);
-        int image = channels * spatial;
-        Parallel.forItems(channels, batch * spatial, PARALLEL_GRAIN, c -> {
-            float[] plane = new float[2];
-            double acc = 0;
-            double accSquares = 0;
-            for (int b = 0; b < batch; b++) {
-                planeCentredMoments(x, xOff + b * image + c * spatial, spatial, centre[c], plane);
-                acc += plane[0];
-                accSquares += plane[1];
-            }
-            sums[c] = acc;
-            squares[c] = accSquares;
-        });
+        sumPlanePairs(batch, channels, spatial, (p, c, plane) -> planeCentredMoments(x, xOff + p, spatial, centre[c],
+                plane), sums, squares);
     }
 
     @Override
@@ -108,20 +97,8 @@ abstract class BackwardElementwiseDriver implements BackwardElementwiseKernels {
         Checks.requireRange(op, "centre", centre, 0, channels);
         requireLength(op, "sumDy", sumDy, channels);
         requireLength(op, "sumDyCentred", sumDyCentred, channels);
-        int image = channels * spatial;
-        Parallel.forItems(channels, batch * spatial, PARALLEL_GRAIN, c -> {
-            float[] plane = new float[2];
-            double accDy = 0;
-            double accDyX = 0;
-            for (int b = 0; b < batch; b++) {
-                int p = b * image + c * spatial;
-                planeGradientSums(dy, dyOff + p, x, xOff + p, spatial, centre[c], plane);
-                accDy += plane[0];
-                accDyX += plane[1];
-            }
-            sumDy[c] = accDy;
-            sumDyCentred[c] = accDyX;
-        });
+        sumPlanePairs(batch, channels, spatial, (p, c, plane) -> planeGradientSums(dy, dyOff + p, x, xOff + p, spatial,
+                centre[c], plane), sumDy, sumDyCentred);
     }
 
     @Override
@@ -163,6 +140,36 @@ abstract class BackwardElementwiseDriver implements BackwardElementwiseKernels {
             int o = p * spatial;
             batchNormInputGradientRange(dy, dyOff + o, x, xOff + o, dx, dxOff + o, spatial, dyScale[c], centre[c],
                     xScale[c], shift[c]);
+        });
+    }
+
+    // ------------------------------------------------------------------ the channel sums
+
+    /** Two float results of one (image, channel) plane. */
+    @FunctionalInterface
+    private interface PlanePair {
+        /** Stores the results of the plane at offset {@code p} (relative to the batch), channel c, in out[0..1]. */
+        void compute(int p, int c, float[] out);
+    }
+
+    /**
+     * Per channel c, adds the pair of every image's plane, in image order and in double, into
+     * first[c] and second[c]: the fixed order of the channel sums whatever the split.
+     */
+    private static void sumPlanePairs(int batch, int channels, int spatial, PlanePair pair, double[] first,
+                                      double[] second) {
+        int image = channels * spatial;
+        Parallel.forItems(channels, batch * spatial, PARALLEL_GRAIN, c -> {
+            float[] plane = new float[2];
+            double acc = 0;
+            double secondAcc = 0;
+            for (int b = 0; b < batch; b++) {
+                pair.compute(b * image + c * spatial, c, plane);
+                acc += plane[0];
+                secondAcc += plane[1];
+            }
+            first[c] = acc;
+            second[c] = secondAcc;
         });
     }
 

@@ -42,7 +42,11 @@ public final class BackwardElementwisePlain extends BackwardElementwiseDriver {
                 s[j] += x[off + i + j];
             }
         }
-        float t = combine(s);
+        return sumTail(x, off, i, n, combine(s));
+    }
+
+    /** {@code t} plus the values i..n−1 from off, added in order: the end of {@link #planeSum}. */
+    static float sumTail(float[] x, int off, int i, int n, float t) {
         for (; i < n; i++) {
             t += x[off + i];
         }
@@ -61,8 +65,14 @@ public final class BackwardElementwisePlain extends BackwardElementwiseDriver {
                 sq[j] += d * d;
             }
         }
-        float t = combine(s);
-        float tq = combine(sq);
+        centredMomentsTail(x, off, i, n, c, combine(s), combine(sq), out);
+    }
+
+    /**
+     * The end of {@link #planeCentredMoments}: adds the values i..n−1 in order to the combined
+     * stripe sums {@code t} and {@code tq} and stores them in out.
+     */
+    static void centredMomentsTail(float[] x, int off, int i, int n, float c, float t, float tq, float[] out) {
         for (; i < n; i++) {
             float d = x[off + i] - c;
             t += d;
@@ -84,8 +94,15 @@ public final class BackwardElementwisePlain extends BackwardElementwiseDriver {
                 sx[j] += g * (x[xOff + i + j] - c);
             }
         }
-        float t = combine(s);
-        float tx = combine(sx);
+        gradientSumsTail(dy, dyOff, x, xOff, i, n, c, combine(s), combine(sx), out);
+    }
+
+    /**
+     * The end of {@link #planeGradientSums}: adds the values i..n−1 in order to the combined
+     * stripe sums {@code t} and {@code tx} and stores them in out.
+     */
+    static void gradientSumsTail(float[] dy, int dyOff, float[] x, int xOff, int i, int n, float c, float t,
+                                 float tx, float[] out) {
         for (; i < n; i++) {
             float g = dy[dyOff + i];
             t += g;

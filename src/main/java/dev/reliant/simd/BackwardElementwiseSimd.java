@@ -65,11 +65,7 @@ public final class BackwardElementwiseSimd extends BackwardElementwiseDriver {
         for (; i <= n - STRIPES; i += STRIPES) {
             acc = acc.add(FloatVector.fromArray(STRIPE, x, off + i));
         }
-        float t = BackwardElementwisePlain.combine(acc.toArray());
-        for (; i < n; i++) {
-            t += x[off + i];
-        }
-        return t;
+        return BackwardElementwisePlain.sumTail(x, off, i, n, BackwardElementwisePlain.combine(acc.toArray()));
     }
 
     @Override
@@ -82,15 +78,8 @@ public final class BackwardElementwiseSimd extends BackwardElementwiseDriver {
             acc = acc.add(d);
             accSquares = accSquares.add(d.mul(d));
         }
-        float t = BackwardElementwisePlain.combine(acc.toArray());
-        float tq = BackwardElementwisePlain.combine(accSquares.toArray());
-        for (; i < n; i++) {
-            float d = x[off + i] - c;
-            t += d;
-            tq += d * d;
-        }
-        out[0] = t;
-        out[1] = tq;
+        BackwardElementwisePlain.centredMomentsTail(x, off, i, n, c, BackwardElementwisePlain.combine(acc.toArray()),
+                BackwardElementwisePlain.combine(accSquares.toArray()), out);
     }
 
     @Override
@@ -103,15 +92,8 @@ public final class BackwardElementwiseSimd extends BackwardElementwiseDriver {
             acc = acc.add(g);
             accX = accX.add(g.mul(FloatVector.fromArray(STRIPE, x, xOff + i).sub(c)));
         }
-        float t = BackwardElementwisePlain.combine(acc.toArray());
-        float tx = BackwardElementwisePlain.combine(accX.toArray());
-        for (; i < n; i++) {
-            float g = dy[dyOff + i];
-            t += g;
-            tx += g * (x[xOff + i] - c);
-        }
-        out[0] = t;
-        out[1] = tx;
+        BackwardElementwisePlain.gradientSumsTail(dy, dyOff, x, xOff, i, n, c,
+                BackwardElementwisePlain.combine(acc.toArray()), BackwardElementwisePlain.combine(accX.toArray()), out);
     }
 
     @Override

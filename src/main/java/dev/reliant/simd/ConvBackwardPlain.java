@@ -2,9 +2,10 @@ package dev.reliant.simd;
 
 /**
  * Plain-Java twin of {@link ConvBackwardSimd}: direct loops, one fma chain per gradient value in
- * the order stated by {@link ConvBackwardKernels}.
+ * the order stated by {@link ConvBackwardKernels}; the argument checks are shared
+ * ({@link ConvBackwardDriver}).
  */
-public final class ConvBackwardPlain implements ConvBackwardKernels {
+public final class ConvBackwardPlain extends ConvBackwardDriver {
     public static final ConvBackwardPlain INSTANCE = new ConvBackwardPlain();
 
     private ConvBackwardPlain() {}
@@ -20,11 +21,9 @@ public final class ConvBackwardPlain implements ConvBackwardKernels {
     }
 
     @Override
-    public void inputGradient(ConvBackwardWeights weights, float[] gradOut, int gOff, int batch, float[] gradIn,
-                              int giOff) {
+    void addInputGradient(ConvBackwardWeights weights, float[] gradOut, int gOff, int batch, float[] gradIn,
+                          int giOff) {
         ConvShape s = weights.shape;
-        ConvBackwardKernels.checkGradOut(s, gradOut, gOff, batch);
-        ConvBackwardKernels.checkInputSized("conv input gradient", s, gradIn, giOff, batch);
         float[] w = weights.weight;
         int cinG = s.inChannelsPerGroup();
         int coutG = s.outChannelsPerGroup();
@@ -62,11 +61,8 @@ public final class ConvBackwardPlain implements ConvBackwardKernels {
     }
 
     @Override
-    public void weightGradient(ConvShape s, float[] in, int inOff, float[] gradOut, int gOff, int batch,
-                               float[] gradWeight, int gwOff) {
-        ConvBackwardKernels.checkInputSized("conv input", s, in, inOff, batch);
-        ConvBackwardKernels.checkGradOut(s, gradOut, gOff, batch);
-        ConvBackwardKernels.checkWeightSized("conv weight gradient", s, gradWeight, gwOff);
+    void addWeightGradient(ConvShape s, float[] in, int inOff, float[] gradOut, int gOff, int batch,
+                           float[] gradWeight, int gwOff) {
         int cinG = s.inChannelsPerGroup();
         int coutG = s.outChannelsPerGroup();
         Parallel.forEach(s.outChannels, o -> {
@@ -97,9 +93,7 @@ public final class ConvBackwardPlain implements ConvBackwardKernels {
     }
 
     @Override
-    public void biasGradient(ConvShape s, float[] gradOut, int gOff, int batch, float[] gradBias, int gbOff) {
-        ConvBackwardKernels.checkGradOut(s, gradOut, gOff, batch);
-        ConvBackwardKernels.checkBiasSized(s, gradBias, gbOff);
+    void addBiasGradient(ConvShape s, float[] gradOut, int gOff, int batch, float[] gradBias, int gbOff) {
         for (int o = 0; o < s.outChannels; o++) {
             float acc = 0f;
             for (int b = 0; b < batch; b++) {

@@ -15,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * Threads split the input gradient over (image, group, block of input channels), the weight
  * and bias gradients over output values; every value is computed by one task.
  */
-public final class ConvBackwardSimd implements ConvBackwardKernels {
+public final class ConvBackwardSimd extends ConvBackwardDriver {
     public static final ConvBackwardSimd INSTANCE = new ConvBackwardSimd();
 
     private static final VectorSpecies<Float> F = GemmSimd.F;
@@ -35,11 +35,9 @@ public final class ConvBackwardSimd implements ConvBackwardKernels {
     }
 
     @Override
-    public void inputGradient(ConvBackwardWeights weights, float[] gradOut, int gOff, int batch, float[] gradIn,
-                              int giOff) {
+    void addInputGradient(ConvBackwardWeights weights, float[] gradOut, int gOff, int batch, float[] gradIn,
+                          int giOff) {
         ConvShape s = weights.shape;
-        ConvBackwardKernels.checkGradOut(s, gradOut, gOff, batch);
-        ConvBackwardKernels.checkInputSized("conv input gradient", s, gradIn, giOff, batch);
         ConvBackwardInputPlan plan = weights.plan;
         if (plan == null) {
             throw new IllegalArgumentException("conv backward weights were prepared by another implementation");
@@ -170,11 +168,8 @@ public final class ConvBackwardSimd implements ConvBackwardKernels {
     }
 
     @Override
-    public void weightGradient(ConvShape shape, float[] in, int inOff, float[] gradOut, int gOff, int batch,
-                               float[] gradWeight, int gwOff) {
-        ConvBackwardKernels.checkInputSized("conv input", shape, in, inOff, batch);
-        ConvBackwardKernels.checkGradOut(shape, gradOut, gOff, batch);
-        ConvBackwardKernels.checkWeightSized("conv weight gradient", shape, gradWeight, gwOff);
+    void addWeightGradient(ConvShape shape, float[] in, int inOff, float[] gradOut, int gOff, int batch,
+                           float[] gradWeight, int gwOff) {
         if (batch == 0) {
             return;
         }
@@ -186,9 +181,7 @@ public final class ConvBackwardSimd implements ConvBackwardKernels {
     }
 
     @Override
-    public void biasGradient(ConvShape s, float[] gradOut, int gOff, int batch, float[] gradBias, int gbOff) {
-        ConvBackwardKernels.checkGradOut(s, gradOut, gOff, batch);
-        ConvBackwardKernels.checkBiasSized(s, gradBias, gbOff);
+    void addBiasGradient(ConvShape s, float[] gradOut, int gOff, int batch, float[] gradBias, int gbOff) {
         int plane = s.outPlane();
         Parallel.forEach(s.outChannels, o -> {
             float[] lanes = BUFFERS.get().taps(LANES);

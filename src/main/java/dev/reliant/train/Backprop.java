@@ -4,7 +4,6 @@ import dev.reliant.graph.Activations;
 import dev.reliant.graph.Executor;
 import dev.reliant.graph.Graph;
 import dev.reliant.graph.Node;
-import dev.reliant.ops.BackwardContext;
 import dev.reliant.ops.Op;
 import dev.reliant.ops.Parameter;
 import java.util.ArrayList;
@@ -18,7 +17,7 @@ import java.util.Map;
  * Forward with every node's output kept, then the first-order backward over the graph in
  * reverse topological order: each operator's {@link Op#backward} adds the gradient of the loss
  * for its inputs and its trainable parameters (DESIGN.md: the operator implements its own rule;
- * this class only walks the graph).
+ * this class only walks the graph, with {@link GraphWalk}).
  *
  * <p>The forward is the exact executor (no folding or fusion), so every operator's own output
  * is there for its backward. Gradients of the parameters accumulate across {@link #backward}
@@ -36,13 +35,12 @@ public final class Backprop {
     private boolean training;
     private final List<Parameter> trainable = new ArrayList<>();
     private final Map<Parameter, float[]> grads = new IdentityHashMap<>();
-    private final BackwardContext ctx = new BackwardContext();
-    private float[][] nodeGrads = new float[0][];
-    private int gradBatch;
+    private final GraphWalk walk;
     private boolean inputGradWanted;
 
     public Backprop(Graph graph) {
         this.graph = graph;
+        this.walk = new GraphWalk(graph);
         setTraining(false);
         for (Node node : graph.nodes()) {
             List<Parameter> ps = node.op().parameters();
@@ -140,61 +138,21 @@ public final class Backprop {
      */
     public void backward(float[] gradLogits) {
         int batch = acts.batch();
-        int n = graph.size();
-        if (gradLogits.length < batch * graph.node(graph.outputNode()).outputSize()) {
+        int logits = batch * graph.node(graph.outputNode()).outputSize();
+        if (gradLogits.length < logits) {
             throw new IllegalArgumentException("gradient of the logits has " + gradLogits.length + " values, "
-                    + batch + " images need " + batch * graph.node(graph.outputNode()).outputSize());
+                    + batch + " images need " + logits);
         }
-        ensureNodeGrads(batch);
-        for (int i = 0; i < n; i++) {
-            if (i != graph.outputNode()) {
-                Arrays.fill(nodeGrads[i], 0, batch * graph.node(i).outputSize(), 0f);
-            }
-        }
-        System.arraycopy(gradLogits, 0, nodeGrads[graph.outputNode()], 0, batch * graph.node(graph.outputNode()).outputSize());
-        for (int i = n - 1; i >= 1; i--) {
-            Node node = graph.node(i);
-            Op op = node.op();
-            int k = node.inputCount();
-            ctx.batch = batch;
-            ctx.inputs = new float[k][];
-            ctx.inputOffsets = new int[k];
-            ctx.gradInputs = new float[k][];
-            ctx.gradInputOffsets = new int[k];
-            for (int j = 0; j < k; j++) {
-                int in = node.input(j);
-                ctx.inputs[j] = acts.output(in);
-                ctx.gradInputs[j] = in == 0 && !inputGradWanted ? null : nodeGrads[in];
-            }
-            ctx.output = acts.output(i);
-            ctx.outputOffset = 0;
-            ctx.gradOutput = nodeGrads[i];
-            ctx.gradOutputOffset = 0;
-            List<Parameter> ps = op.parameters();
-            ctx.gradParameters = new float[ps.size()][];
-            for (int j = 0; j < ps.size(); j++) {
-                ctx.gradParameters[j] = op.isTrainable(j) ? grads.get(ps.get(j)) : null;
-            }
-            op.backward(ctx);
-        }
+        walk.propagate(acts, gradLogits, inputGradWanted,
+                (op, j) -> op.isTrainable(j) ? grads.get(op.parameters().get(j)) : null,
+                (node, c) -> node.op().backward(c));
     }
 
     /** dL/d(input) of the last backward, when {@link #wantInputGradient} was on (live array). */
     public float[] inputGradient() {
-        if (!inputGradWanted || nodeGrads.length == 0) {
+        if (!inputGradWanted || !walk.hasRun()) {
             throw new IllegalStateException("call wantInputGradient(true) before the backward");
         }
-        return nodeGrads[0];
-    }
-
-    private void ensureNodeGrads(int batch) {
-        if (batch == gradBatch) {
-            return;
-        }
-        nodeGrads = new float[graph.size()][];
-        for (int i = 0; i < graph.size(); i++) {
-            nodeGrads[i] = new float[batch * graph.node(i).outputSize()];
-        }
-        gradBatch = batch;
+        return walk.values(graph.inputNode());
     }
 }

@@ -17,7 +17,7 @@ import java.util.Map;
  * {@link Op#backward} for a gradient, {@link Op#backwardDiagonal} for the diagonal second
  * derivative (BackPACK's design: the rules live in the operators, this class only walks).
  *
- * <p>Unlike {@link Backprop}, the per-node quantities of the last pass stay available, so that
+ * <p>The per-node quantities of the last pass stay available ({@link GraphWalk}), so that
  * parameter terms can be formed either summed over the batch (during the pass) or per image
  * ({@link #addSquaredPerImageGradients}): in inference mode no operator mixes the images of a
  * batch, so the quantity at a node's output for image n is image n's own, and the operator's
@@ -40,13 +40,12 @@ final class DiagonalBackprop {
     private final Graph graph;
     private final Executor executor;
     private final Activations acts;
-    private final BackwardContext ctx = new BackwardContext();
-    private float[][] nodeValues = new float[0][];
-    private int valuesBatch;
+    private final GraphWalk walk;
 
     /** A walk over {@code graph}, whose operators are switched to inference mode. */
     DiagonalBackprop(Graph graph) {
         this.graph = graph;
+        this.walk = new GraphWalk(graph);
         for (Node node : graph.nodes()) {
             node.op().setTraining(false);
         }
@@ -70,29 +69,7 @@ final class DiagonalBackprop {
      * batch, into {@code sinks} (parameters without a sink get none).
      */
     void propagate(float[] seed, Rule rule, Map<Parameter, float[]> sinks) {
-        int batch = acts.batch();
-        int out = graph.outputNode();
-        ensureNodeValues(batch);
-        for (int i = 0; i < graph.size(); i++) {
-            Arrays.fill(nodeValues[i], 0, batch * graph.node(i).outputSize(), 0f);
-        }
-        System.arraycopy(seed, 0, nodeValues[out], 0, batch * graph.node(out).outputSize());
-        for (int i = graph.size() - 1; i >= 0; i--) {
-            if (i == graph.inputNode()) {
-                continue;
-            }
-            Node node = graph.node(i);
-            fillContext(node, 0, batch);
-            for (int j = 0; j < node.inputCount(); j++) {
-                int in = node.input(j);
-                ctx.gradInputs[j] = in == graph.inputNode() ? null : nodeValues[in];
-            }
-            List<Parameter> ps = node.op().parameters();
-            for (int j = 0; j < ps.size(); j++) {
-                ctx.gradParameters[j] = sinks.get(ps.get(j));
-            }
-            rule.apply(node, ctx);
-        }
+        walk.propagate(acts, seed, false, (op, j) -> sinks.get(op.parameters().get(j)), rule::apply);
     }
 
     /**
@@ -109,8 +86,7 @@ final class DiagonalBackprop {
                 continue;
             }
             for (int n = 0; n < batch; n++) {
-                fillContext(node, n, 1);
-                Arrays.fill(ctx.gradInputs, null);
+                BackwardContext ctx = walk.context(acts, node, n, 1);
                 for (int j = 0; j < ps.size(); j++) {
                     float[] s = sinks.containsKey(ps.get(j)) ? scratch.get(ps.get(j)) : null;
                     if (s != null) {
@@ -130,37 +106,5 @@ final class DiagonalBackprop {
                 }
             }
         }
-    }
-
-    /** The context of {@code node} for images [first, first + count) of the last forward and pass. */
-    private void fillContext(Node node, int first, int count) {
-        int k = node.inputCount();
-        ctx.batch = count;
-        ctx.inputs = new float[k][];
-        ctx.inputOffsets = new int[k];
-        ctx.gradInputs = new float[k][];
-        ctx.gradInputOffsets = new int[k];
-        for (int j = 0; j < k; j++) {
-            int in = node.input(j);
-            ctx.inputs[j] = acts.output(in);
-            ctx.inputOffsets[j] = first * graph.node(in).outputSize();
-            ctx.gradInputOffsets[j] = ctx.inputOffsets[j];
-        }
-        ctx.output = acts.output(node.index());
-        ctx.outputOffset = first * node.outputSize();
-        ctx.gradOutput = nodeValues[node.index()];
-        ctx.gradOutputOffset = ctx.outputOffset;
-        ctx.gradParameters = new float[node.op().parameters().size()][];
-    }
-
-    private void ensureNodeValues(int batch) {
-        if (batch == valuesBatch) {
-            return;
-        }
-        nodeValues = new float[graph.size()][];
-        for (int i = 0; i < graph.size(); i++) {
-            nodeValues[i] = new float[batch * graph.node(i).outputSize()];
-        }
-        valuesBatch = batch;
     }
 }

@@ -9,8 +9,6 @@ import dev.reliant.io.SafeTensors;
 import dev.reliant.models.FormulaWeights;
 import dev.reliant.models.ModelZoo;
 import dev.reliant.simd.Parallel;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,14 +19,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-import picocli.CommandLine.Help.Ansi;
 
 /** {@code reliant ber} in-process on LeNet with formula weights and random MNIST-format images. */
 class BerCommandTest {
     private final int threadsBefore = Parallel.threads();
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CommandRunner cli = new CommandRunner();
 
     @TempDir
     Path tmp;
@@ -59,16 +54,6 @@ class BerCommandTest {
         Parallel.setThreads(threadsBefore);
     }
 
-    private int run(List<String> args) {
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        CommandLine cmd = Main.newCommandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        cmd.setColorScheme(CommandLine.Help.defaultColorScheme(Ansi.OFF));
-        return Main.run(cmd, args.toArray(String[]::new));
-    }
-
     private List<String> args(Path csv, String threads, String chunk) {
         return new ArrayList<>(List.of("ber", "-m", "lenet", "-w", weights.toString(), "--dataset", "mnist", "--data",
                 data.toString(), "--norm", "mnist", "--ber", "1e-4", "--repeat", "6", "--seed", "5", "--out",
@@ -79,8 +64,8 @@ class BerCommandTest {
     void writesOneRowPerRepeatReproducibly() throws Exception {
         Path a = tmp.resolve("a.csv");
         Path b = tmp.resolve("b.csv");
-        assertThat(run(args(a, "1", "7"))).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("golden", "faulty", "mean +- std over 6 repeats", "SDC rate", "DUE",
+        assertThat(cli.run(args(a, "1", "7"))).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("golden", "faulty", "mean +- std over 6 repeats", "SDC rate", "DUE",
                 "flips per repeat");
         List<String> rows = Files.readAllLines(a);
         assertThat(rows).hasSize(7);
@@ -91,7 +76,7 @@ class BerCommandTest {
             expected += (int) Math.floor(1e-4 * layer.numel() * 32);
         }
         assertThat(rows.get(1).split(",")[1]).isEqualTo(Integer.toString(expected));
-        assertThat(run(args(b, "2", "30"))).as(err.toString()).isZero();
+        assertThat(cli.run(args(b, "2", "30"))).as(cli.err()).isZero();
         assertThat(Files.readAllBytes(b)).isEqualTo(Files.readAllBytes(a));
     }
 
@@ -99,9 +84,9 @@ class BerCommandTest {
     void badRateIsAUsageError() {
         List<String> a = args(tmp.resolve("x.csv"), "1", "4");
         a.set(a.indexOf("1e-4"), "2");
-        assertThat(run(a)).isEqualTo(2);
-        assertThat(err.toString()).contains("--ber must be in [0, 1]");
-        assertThat(run(List.of("ber", "--help"))).isZero();
-        assertThat(out.toString()).contains("--ber", "--repeat", "--seed", "--format");
+        assertThat(cli.run(a)).isEqualTo(2);
+        assertThat(cli.err()).contains("--ber must be in [0, 1]");
+        assertThat(cli.run(List.of("ber", "--help"))).isZero();
+        assertThat(cli.out()).contains("--ber", "--repeat", "--seed", "--format");
     }
 }

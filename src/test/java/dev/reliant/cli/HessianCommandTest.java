@@ -7,8 +7,6 @@ import dev.reliant.io.SafeTensors;
 import dev.reliant.models.ModelZoo;
 import dev.reliant.tensor.Tensor;
 import dev.reliant.train.Initializer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,8 +15,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-import picocli.CommandLine.Help.Ansi;
 
 /**
  * {@code reliant hessian} in-process on the Fashion-MNIST sample the project ships, with a
@@ -31,8 +27,7 @@ class HessianCommandTest {
     private static final List<String> WEIGHTS = List.of("conv1.weight", "conv2.weight", "fc1.weight", "fc2.weight",
             "fc3.weight");
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CommandRunner cli = new CommandRunner();
 
     @TempDir
     Path tmp;
@@ -48,16 +43,6 @@ class HessianCommandTest {
         SafeTensors.writeFloats(weights, lenet.parameters(), Map.of("norm", "none", "classes", "10"));
     }
 
-    private int run(List<String> args) {
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        CommandLine cmd = Main.newCommandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        cmd.setColorScheme(CommandLine.Help.defaultColorScheme(Ansi.OFF));
-        return Main.run(cmd, args.toArray(String[]::new));
-    }
-
     private List<String> args(Path result, String... extra) {
         List<String> a = new ArrayList<>(List.of("hessian", "--model", "lenet", "--weights", weights.toString(),
                 "--dataset", "fashion-mnist", "--data", SAMPLES.toString(), "--split", "test", "--limit", "20",
@@ -69,7 +54,7 @@ class HessianCommandTest {
     @Test
     void obdWritesHAndGPerWeightWithMetadataAndASummary() {
         Path result = tmp.resolve("obd.safetensors");
-        assertThat(run(args(result, "--method", "obd"))).as(err.toString()).isZero();
+        assertThat(cli.run(args(result, "--method", "obd"))).as(cli.err()).isZero();
         Map<String, Tensor> t = SafeTensors.readFloats(result);
         List<String> expected = new ArrayList<>(WEIGHTS);
         WEIGHTS.forEach(w -> expected.add(w + ".grad"));
@@ -84,13 +69,13 @@ class HessianCommandTest {
                 .containsEntry("images", "20").containsEntry("seed", "1").containsEntry("model", "lenet")
                 .containsEntry("normalized", "false");
         for (String w : WEIGHTS) {
-            assertThat(out.toString()).contains(w);
+            assertThat(cli.out()).contains(w);
         }
-        assertThat(out.toString()).contains("mean |G|", "wrote");
+        assertThat(cli.out()).contains("mean |G|", "wrote");
 
         // --normalized: H·s² and G·s with s = max|W| of each layer.
         Path norm = tmp.resolve("obd-norm.safetensors");
-        assertThat(run(args(norm, "--method", "obd", "--normalized"))).as(err.toString()).isZero();
+        assertThat(cli.run(args(norm, "--method", "obd", "--normalized"))).as(cli.err()).isZero();
         Map<String, Tensor> n = SafeTensors.readFloats(norm);
         assertThat(SafeTensors.readMetadata(norm).get("layer_scales")).contains("fc3.weight=");
         for (String w : WEIGHTS) {
@@ -111,18 +96,18 @@ class HessianCommandTest {
     @Test
     void fisherAndGgnMcWriteOneTensorPerParameter() {
         Path fisher = tmp.resolve("fisher.safetensors");
-        assertThat(run(args(fisher, "--method", "fisher", "--biases"))).as(err.toString()).isZero();
+        assertThat(cli.run(args(fisher, "--method", "fisher", "--biases"))).as(cli.err()).isZero();
         List<String> expected = new ArrayList<>();
         for (String w : WEIGHTS) {
             expected.add(w);
             expected.add(w.replace(".weight", ".bias"));
         }
         assertThat(SafeTensors.readFloats(fisher).keySet()).containsExactlyInAnyOrderElementsOf(expected);
-        assertThat(out.toString()).doesNotContain("mean |G|");
+        assertThat(cli.out()).doesNotContain("mean |G|");
 
         Path ggn = tmp.resolve("ggn.safetensors");
-        assertThat(run(args(ggn, "--method", "ggn-mc", "--mc-samples", "2", "--seed", "5", "--augment", "crop:2,flip")))
-                .as(err.toString()).isZero();
+        assertThat(cli.run(args(ggn, "--method", "ggn-mc", "--mc-samples", "2", "--seed", "5", "--augment", "crop:2,flip")))
+                .as(cli.err()).isZero();
         assertThat(SafeTensors.readFloats(ggn).keySet()).containsExactlyInAnyOrderElementsOf(WEIGHTS);
         assertThat(SafeTensors.readMetadata(ggn)).containsEntry("method", "ggn-mc").containsEntry("mc_samples", "2")
                 .containsEntry("seed", "5").containsEntry("augment", "crop:2,flip");
@@ -144,9 +129,8 @@ class HessianCommandTest {
         for (Object[] c : cases) {
             @SuppressWarnings("unchecked")
             List<String> a = (List<String>) c[0];
-            assertThat(run(a)).as("%s: %s", a, err).isEqualTo(c[1]);
-            assertThat(err.toString().strip().lines().count()).as(err.toString()).isEqualTo(1);
-            assertThat(err.toString()).contains((String) c[2]);
+            assertThat(cli.run(a)).as("%s: %s", a, cli.err()).isEqualTo(c[1]);
+            cli.assertOneLineError((String) c[2]);
             assertThat(Files.exists(result)).isFalse();
         }
     }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.reliant.io.SafeTensors;
 import dev.reliant.tensor.Tensor;
 import dev.reliant.train.Checkpoint;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +14,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-import picocli.CommandLine.Help.Ansi;
 
 /**
  * {@code reliant train} on the Fashion-MNIST sample the project ships (LeNet, a few hundred
@@ -27,21 +23,10 @@ import picocli.CommandLine.Help.Ansi;
 class TrainCommandTest {
     private static final Path SAMPLES = Path.of("samples/fashion-mnist");
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CommandRunner cli = new CommandRunner();
 
     @TempDir
     Path tmp;
-
-    private int run(String... args) {
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        CommandLine cmd = Main.newCommandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        cmd.setColorScheme(CommandLine.Help.defaultColorScheme(Ansi.OFF));
-        return Main.run(cmd, args);
-    }
 
     /** LeNet on 600 training and 200 test images of the sample, Adam with a one-cycle schedule, dropout-free. */
     private static List<String> args(Path outFile, int epochs, String... extra) {
@@ -69,8 +54,8 @@ class TrainCommandTest {
     @Test
     void trainsAndWritesWeightsCheckpointAndLog() throws Exception {
         Path w = tmp.resolve("lenet.safetensors");
-        assertThat(run(args(w, 2).toArray(String[]::new))).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("test ", "wrote");
+        assertThat(cli.run(args(w, 2).toArray(String[]::new))).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("test ", "wrote");
         Map<String, String> meta = SafeTensors.readMetadata(w);
         assertThat(meta).containsEntry("model", "lenet").containsEntry("dataset", "fashion-mnist")
                 .containsEntry("norm", "none").containsEntry("seed", "7").containsEntry("test_images", "200");
@@ -82,9 +67,9 @@ class TrainCommandTest {
         assertThat(Checkpoint.read(tmp.resolve("lenet.ckpt.safetensors")).progress().epochsCompleted()).isEqualTo(2);
 
         // eval reads norm, classes and input shape from the weights' metadata and gets the same count
-        assertThat(run("eval", "--model", "lenet", "--weights", w.toString(), "--dataset", "fashion-mnist", "--data",
-                SAMPLES.toString(), "--limit", "200")).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("(" + correct + "/200)");
+        assertThat(cli.run("eval", "--model", "lenet", "--weights", w.toString(), "--dataset", "fashion-mnist", "--data",
+                SAMPLES.toString(), "--limit", "200")).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("(" + correct + "/200)");
     }
 
     @Test
@@ -92,11 +77,11 @@ class TrainCommandTest {
         Path a = tmp.resolve("a.safetensors");
         Path b = tmp.resolve("b.safetensors");
         Path c = tmp.resolve("c.safetensors");
-        assertThat(run(args(a, 1).toArray(String[]::new))).isZero();
-        assertThat(run(args(b, 1).toArray(String[]::new))).isZero();
+        assertThat(cli.run(args(a, 1).toArray(String[]::new))).isZero();
+        assertThat(cli.run(args(b, 1).toArray(String[]::new))).isZero();
         List<String> other = args(c, 1);
         other.set(other.indexOf("7"), "8");
-        assertThat(run(other.toArray(String[]::new))).isZero();
+        assertThat(cli.run(other.toArray(String[]::new))).isZero();
         assertSameTensors(tensors(a), tensors(b));
         assertThat(Tensor.bitEquals(tensors(a).get("conv1.weight").data(), 0, tensors(c).get("conv1.weight").data(), 0,
                 54)).isFalse();
@@ -105,7 +90,7 @@ class TrainCommandTest {
     @Test
     void aRunKilledAfterAnEpochResumesToTheSameWeights() throws Exception {
         Path whole = tmp.resolve("whole.safetensors");
-        assertThat(run(args(whole, 3).toArray(String[]::new))).as(err.toString()).isZero();
+        assertThat(cli.run(args(whole, 3).toArray(String[]::new))).as(cli.err()).isZero();
 
         Path cut = tmp.resolve("cut.safetensors");
         Path checkpoint = tmp.resolve("cut.ckpt.safetensors");
@@ -127,8 +112,8 @@ class TrainCommandTest {
         }
         int done = Checkpoint.read(checkpoint).progress().epochsCompleted();
         assertThat(done).isBetween(1, 3);
-        assertThat(run(args(cut, 3, "--resume").toArray(String[]::new))).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("resuming");
+        assertThat(cli.run(args(cut, 3, "--resume").toArray(String[]::new))).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("resuming");
         assertSameTensors(tensors(whole), tensors(cut));
         List<String> logWhole = Files.readAllLines(tmp.resolve("whole-log.csv"));
         List<String> logCut = Files.readAllLines(tmp.resolve("cut-log.csv"));
@@ -143,12 +128,11 @@ class TrainCommandTest {
     @Test
     void resumeWithOtherOptionsIsRefused() {
         Path w = tmp.resolve("r.safetensors");
-        assertThat(run(args(w, 1).toArray(String[]::new))).isZero();
+        assertThat(cli.run(args(w, 1).toArray(String[]::new))).isZero();
         List<String> changed = args(w, 1, "--resume");
         changed.set(changed.indexOf("0.003"), "0.01");
-        assertThat(run(changed.toArray(String[]::new))).isEqualTo(1);
-        assertThat(err.toString().lines().toList()).hasSize(1);
-        assertThat(err.toString()).contains("other options").doesNotContain("Exception");
+        assertThat(cli.run(changed.toArray(String[]::new))).isEqualTo(1);
+        cli.assertOneLineError("other options");
     }
 
     @Test
@@ -159,8 +143,8 @@ class TrainCommandTest {
                 SAMPLES.toString(), "--train-split", "test", "--test-split", "test", "--limit", "200", "--test-limit",
                 "100", "--epochs", "3", "--batch", "50", "--opt", "sgd", "--lr", "0.01", "--schedule",
                 "multistep:1:1e12", "--out", w.toString()));
-        assertThat(run(a.toArray(String[]::new))).isEqualTo(1);
-        assertThat(err.toString().lines().filter(l -> l.startsWith("reliant: error:")).toList()).singleElement()
+        assertThat(cli.run(a.toArray(String[]::new))).isEqualTo(1);
+        assertThat(cli.err().lines().filter(l -> l.startsWith("reliant: error:")).toList()).singleElement()
                 .asString().contains("diverged", "epoch 2, step");
         assertThat(Files.exists(w)).as("no weights file for a diverged run").isFalse();
         assertThat(Checkpoint.read(tmp.resolve("d.ckpt.safetensors")).progress().epochsCompleted()).isEqualTo(1);
@@ -168,15 +152,15 @@ class TrainCommandTest {
 
     @Test
     void badOptionsGiveOneLine() {
-        assertThat(run("train", "--model", "lenet", "--dataset", "fashion-mnist", "--data", SAMPLES.toString(),
+        assertThat(cli.run("train", "--model", "lenet", "--dataset", "fashion-mnist", "--data", SAMPLES.toString(),
                 "--epochs", "0", "--out", tmp.resolve("x.safetensors").toString())).isEqualTo(2);
-        assertThat(run("train", "--model", "lenet", "--dataset", "fashion-mnist", "--data", SAMPLES.toString(),
+        assertThat(cli.run("train", "--model", "lenet", "--dataset", "fashion-mnist", "--data", SAMPLES.toString(),
                 "--train-split", "test", "--epochs", "1", "--augment", "rotate", "--out",
                 tmp.resolve("x.safetensors").toString())).isEqualTo(1);
-        assertThat(err.toString()).contains("--augment").doesNotContain("Exception");
-        assertThat(run("train", "--model", "lenet", "--dataset", "fashion-mnist", "--data", SAMPLES.toString(),
+        assertThat(cli.err()).contains("--augment").doesNotContain("Exception");
+        assertThat(cli.run("train", "--model", "lenet", "--dataset", "fashion-mnist", "--data", SAMPLES.toString(),
                 "--train-split", "test", "--epochs", "1", "--schedule", "wobble", "--out",
                 tmp.resolve("x.safetensors").toString())).isNotZero();
-        assertThat(err.toString()).contains("wobble").doesNotContain("\tat ");
+        assertThat(cli.err()).contains("wobble").doesNotContain("\tat ");
     }
 }

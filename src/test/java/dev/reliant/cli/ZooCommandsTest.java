@@ -15,8 +15,6 @@ import dev.reliant.io.StoredTensor;
 import dev.reliant.models.ModelZoo;
 import dev.reliant.simd.Parallel;
 import dev.reliant.simd.Ranking;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -30,16 +28,13 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
-import picocli.CommandLine.Help.Ansi;
 
 /** {@code reliant info}, {@code convert} and {@code eval}, run in-process with captured output. */
 class ZooCommandsTest {
     private static final String AKA = "weights/akamaster-resnet-cifar10/";
 
     private final int threadsBefore = Parallel.threads();
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final CommandRunner cli = new CommandRunner();
 
     @TempDir
     Path tmp;
@@ -49,41 +44,24 @@ class ZooCommandsTest {
         Parallel.setThreads(threadsBefore);
     }
 
-    private int run(String... args) {
-        out.getBuffer().setLength(0);
-        err.getBuffer().setLength(0);
-        CommandLine cmd = Main.newCommandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        cmd.setColorScheme(CommandLine.Help.defaultColorScheme(Ansi.OFF));
-        return Main.run(cmd, args);
-    }
-
     static Path shared(String relative) {
         return SharedData.require(relative);
-    }
-
-    private void assertOneLine(String... fragments) {
-        List<String> lines = err.toString().lines().toList();
-        assertThat(lines).hasSize(1);
-        assertThat(lines.get(0)).startsWith("reliant: error: ").contains(fragments);
-        assertThat(err.toString()).doesNotContain("\tat ", "Exception");
     }
 
     // ------------------------------------------------------------------ help
 
     @Test
     void helpOfEachCommandListsItsOptions() {
-        assertThat(run("info", "--help")).isZero();
-        assertThat(out.toString()).startsWith("Usage: reliant info").contains("FILE", "--threads=N");
-        assertThat(run("convert", "--help")).isZero();
-        assertThat(out.toString()).startsWith("Usage: reliant convert").contains("IN", "OUT", "--force");
-        assertThat(run("eval", "--help")).isZero();
-        assertThat(out.toString()).startsWith("Usage: reliant eval").contains("--model", "--weights", "--dataset",
+        assertThat(cli.run("info", "--help")).isZero();
+        assertThat(cli.out()).startsWith("Usage: reliant info").contains("FILE", "--threads=N");
+        assertThat(cli.run("convert", "--help")).isZero();
+        assertThat(cli.out()).startsWith("Usage: reliant convert").contains("IN", "OUT", "--force");
+        assertThat(cli.run("eval", "--help")).isZero();
+        assertThat(cli.out()).startsWith("Usage: reliant eval").contains("--model", "--weights", "--dataset",
                 "--data", "--split", "--norm", "--limit", "--batch", "--classes", "--input-size", "--fold-bn",
                 "--save-logits", "--threads=N", "Models:", "resnet20", "lenet");
-        assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("info", "convert", "eval");
+        assertThat(cli.run("--help")).isZero();
+        assertThat(cli.out()).contains("info", "convert", "eval");
     }
 
     // ------------------------------------------------------------------ info
@@ -95,8 +73,8 @@ class ZooCommandsTest {
         t.put("conv.weight", StoredTensor.of("conv.weight", dev.reliant.tensor.Tensor.zeros(4, 3, 3, 3)));
         t.put("bn.num_batches_tracked", StoredTensor.ofI64("bn.num_batches_tracked", new int[0], new long[] {7}));
         SafeTensors.write(f, t, Map.of("epoch", "12"));
-        assertThat(run("info", f.toString())).isZero();
-        String s = out.toString();
+        assertThat(cli.run("info", f.toString())).isZero();
+        String s = cli.out();
         assertThat(s).contains("format    safetensors");
         assertThat(s).containsPattern("conv\\.weight\\s+F32\\s+\\[4, 3, 3, 3\\]\\s+108");
         assertThat(s).containsPattern("bn\\.num_batches_tracked\\s+I64\\s+\\[\\]\\s+1");
@@ -112,24 +90,24 @@ class ZooCommandsTest {
     @Test
     void infoOfPyTorchCheckpoints() {
         Path th = shared(AKA + "resnet20-legacy.th");
-        assertThat(run("info", th.toString())).isZero();
-        assertThat(out.toString()).contains("legacy format", "'module.' stripped", "97 tensors, 271,098 values",
+        assertThat(cli.run("info", th.toString())).isZero();
+        assertThat(cli.out()).contains("legacy format", "'module.' stripped", "97 tensors, 271,098 values",
                 "best_prec1", "skipped   ");
-        assertThat(run("info", shared(AKA + "resnet20.pth").toString())).isZero();
-        assertThat(out.toString()).contains("zip archive", "linear.weight", "[10, 64]");
+        assertThat(cli.run("info", shared(AKA + "resnet20.pth").toString())).isZero();
+        assertThat(cli.out()).contains("zip archive", "linear.weight", "[10, 64]");
     }
 
     @Test
     void infoErrorsAreOneLine() throws Exception {
-        assertThat(run("info", tmp.resolve("nope.pth").toString())).isEqualTo(1);
-        assertOneLine("not found", "nope.pth");
+        assertThat(cli.run("info", tmp.resolve("nope.pth").toString())).isEqualTo(1);
+        cli.assertOneLineError("not found", "nope.pth");
         Path junk = Files.writeString(tmp.resolve("junk.pth"), "hello, not a checkpoint");
-        assertThat(run("info", junk.toString())).isEqualTo(1);
-        assertOneLine("junk.pth", "not a PyTorch checkpoint");
+        assertThat(cli.run("info", junk.toString())).isEqualTo(1);
+        cli.assertOneLineError("junk.pth", "not a PyTorch checkpoint");
         Path bad = Files.writeString(tmp.resolve("bad.safetensors"), "xx");
-        assertThat(run("info", bad.toString())).isEqualTo(1);
-        assertOneLine("bad.safetensors");
-        assertThat(run("info")).isEqualTo(2);
+        assertThat(cli.run("info", bad.toString())).isEqualTo(1);
+        cli.assertOneLineError("bad.safetensors");
+        assertThat(cli.run("info")).isEqualTo(2);
     }
 
     // ------------------------------------------------------------------ convert
@@ -139,9 +117,9 @@ class ZooCommandsTest {
         Map<String, StoredTensor> reference = SafeTensors.read(shared(AKA + "resnet20.safetensors")).tensors();
         for (String in : new String[] {"resnet20.pth", "resnet20-legacy.th"}) {
             Path target = tmp.resolve(in + ".safetensors");
-            assertThat(run("convert", shared(AKA + in).toString(), target.toString())).as(err.toString()).isZero();
-            assertThat(out.toString().lines().toList()).hasSize(1);
-            assertThat(out.toString()).contains("97 tensors", "271,098 values");
+            assertThat(cli.run("convert", shared(AKA + in).toString(), target.toString())).as(cli.err()).isZero();
+            assertThat(cli.out().lines().toList()).hasSize(1);
+            assertThat(cli.out()).contains("97 tensors", "271,098 values");
             SafeTensors.Contents got = SafeTensors.read(target);
             assertThat(got.tensors().keySet()).containsExactlyElementsOf(reference.keySet());
             reference.forEach((k, v) -> {
@@ -162,10 +140,10 @@ class ZooCommandsTest {
     void convertRefusesToOverwriteWithoutForce() throws Exception {
         Path in = shared(AKA + "resnet20.pth");
         Path target = Files.writeString(tmp.resolve("out.safetensors"), "old");
-        assertThat(run("convert", in.toString(), target.toString())).isEqualTo(1);
-        assertOneLine("exists", "--force");
+        assertThat(cli.run("convert", in.toString(), target.toString())).isEqualTo(1);
+        cli.assertOneLineError("exists", "--force");
         assertThat(Files.readString(target)).isEqualTo("old");
-        assertThat(run("convert", "--force", in.toString(), target.toString())).isZero();
+        assertThat(cli.run("convert", "--force", in.toString(), target.toString())).isZero();
         assertThat(SafeTensors.read(target).tensors()).hasSize(97);
         try (var files = Files.list(tmp)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("out.safetensors");
@@ -174,14 +152,14 @@ class ZooCommandsTest {
 
     @Test
     void convertErrorsAreOneLine() throws Exception {
-        assertThat(run("convert", tmp.resolve("missing.pth").toString(), tmp.resolve("o.safetensors").toString()))
+        assertThat(cli.run("convert", tmp.resolve("missing.pth").toString(), tmp.resolve("o.safetensors").toString()))
                 .isEqualTo(1);
-        assertOneLine("not found", "missing.pth");
+        cli.assertOneLineError("not found", "missing.pth");
         Path junk = Files.writeString(tmp.resolve("junk.th"), "garbage");
-        assertThat(run("convert", junk.toString(), tmp.resolve("o.safetensors").toString())).isEqualTo(1);
-        assertOneLine("junk.th");
+        assertThat(cli.run("convert", junk.toString(), tmp.resolve("o.safetensors").toString())).isEqualTo(1);
+        cli.assertOneLineError("junk.th");
         assertThat(Files.exists(tmp.resolve("o.safetensors"))).isFalse();
-        assertThat(run("convert", junk.toString())).isEqualTo(2);
+        assertThat(cli.run("convert", junk.toString())).isEqualTo(2);
     }
 
     // ------------------------------------------------------------------ eval
@@ -204,10 +182,10 @@ class ZooCommandsTest {
         }
 
         Path npy = tmp.resolve("logits.npy");
-        assertThat(run("--threads", "2", "eval", "--model", "resnet20", "--weights", weights.toString(),
+        assertThat(cli.run("--threads", "2", "eval", "--model", "resnet20", "--weights", weights.toString(),
                 "--data", data.toString(), "--norm", "cifar", "--limit", "" + limit, "--batch", "96",
-                "--save-logits", npy.toString())).as(err.toString()).isZero();
-        String s = out.toString();
+                "--save-logits", npy.toString())).as(cli.err()).isZero();
+        String s = cli.out();
         assertThat(s).contains(String.format(java.util.Locale.ROOT, "top-1     %.2f %% (%d/%d)",
                 100.0 * correct / limit, correct, limit));
         assertThat(s).containsPattern("top-5     \\d+\\.\\d\\d % \\(\\d+/500\\)");
@@ -259,31 +237,31 @@ class ZooCommandsTest {
     void weightsOfAnotherModelAreAOneLineError() {
         Path weights = shared(AKA + "resnet20.pth");
         Path data = shared("datasets/cifar10");
-        assertThat(run("eval", "--model", "resnet32", "--weights", weights.toString(), "--data", data.toString(),
+        assertThat(cli.run("eval", "--model", "resnet32", "--weights", weights.toString(), "--data", data.toString(),
                 "--norm", "cifar", "--limit", "10")).isEqualTo(1);
-        assertOneLine("do not fit model 'resnet32'", "missing tensor", "more problems");
-        assertThat(out.toString()).isEmpty();
+        cli.assertOneLineError("do not fit model 'resnet32'", "missing tensor", "more problems");
+        assertThat(cli.out()).isEmpty();
     }
 
     @Test
     void evalInputErrors() {
         Path weights = shared(AKA + "resnet20.pth");
         Path data = shared("datasets/cifar10");
-        assertThat(run("eval", "--model", "resnet21", "--weights", weights.toString(), "--data", data.toString(),
+        assertThat(cli.run("eval", "--model", "resnet21", "--weights", weights.toString(), "--data", data.toString(),
                 "--norm", "cifar")).isEqualTo(1);
-        assertOneLine("unknown model 'resnet21'", "resnet20");
-        assertThat(run("eval", "--model", "resnet20", "--weights", tmp.resolve("w.pth").toString(),
+        cli.assertOneLineError("unknown model 'resnet21'", "resnet20");
+        assertThat(cli.run("eval", "--model", "resnet20", "--weights", tmp.resolve("w.pth").toString(),
                 "--data", data.toString(), "--norm", "cifar")).isEqualTo(1);
-        assertOneLine("not found", "w.pth");
-        assertThat(run("eval", "--model", "resnet20", "--weights", weights.toString(),
+        cli.assertOneLineError("not found", "w.pth");
+        assertThat(cli.run("eval", "--model", "resnet20", "--weights", weights.toString(),
                 "--data", tmp.resolve("nodata").toString(), "--norm", "cifar")).isEqualTo(1);
-        assertOneLine("nodata");
-        assertThat(run("eval", "--model", "resnet20", "--weights", weights.toString(),
+        cli.assertOneLineError("nodata");
+        assertThat(cli.run("eval", "--model", "resnet20", "--weights", weights.toString(),
                 "--data", data.toString(), "--norm", "bogus")).isEqualTo(1);
-        assertOneLine("bogus");
-        assertThat(run("eval", "--model", "resnet20", "--weights", weights.toString(),
+        cli.assertOneLineError("bogus");
+        assertThat(cli.run("eval", "--model", "resnet20", "--weights", weights.toString(),
                 "--data", data.toString(), "--norm", "cifar", "--batch", "0")).isEqualTo(2);
-        assertThat(run("eval", "--model", "resnet20", "--data", data.toString(), "--norm", "cifar")).isEqualTo(2);
-        assertThat(err.toString()).contains("--weights");
+        assertThat(cli.run("eval", "--model", "resnet20", "--data", data.toString(), "--norm", "cifar")).isEqualTo(2);
+        assertThat(cli.err()).contains("--weights");
     }
 }

@@ -201,6 +201,18 @@ class ModelZooTest {
     void anInputTooSmallIsReportedWithTheModel() {
         assertThatThrownBy(() -> ModelZoo.build("lenet", ModelOptions.defaults().inputSize(2)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("model 'lenet' with 10 classes and input size 2: ");
+                .hasMessageStartingWith("model 'lenet' with 1 input channels, 10 classes and input size 2: ");
+    }
+
+    @Test
+    void inputChannelsChangeOnlyTheFirstLayer() {
+        Graph gray = ModelZoo.build("resnet20", ModelOptions.defaults().inputChannels(1).inputSize(28));
+        Graph rgb = ModelZoo.build("resnet20");
+        assertThat(gray.inputShape()).containsExactly(1, 28, 28);
+        assertThat(gray.parameter("conv1.weight").shape()).containsExactly(16, 1, 3, 3);
+        assertThat(gray.parameterNames()).isEqualTo(rgb.parameterNames());
+        assertThat(gray.parameterCount()).isEqualTo(rgb.parameterCount() - 16 * 2 * 9);
+        assertThatThrownBy(() -> ModelOptions.defaults().inputChannels(0))
+                .hasMessage("input channels must be >= 1, got 0");
     }
 }
