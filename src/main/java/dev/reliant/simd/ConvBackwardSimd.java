@@ -69,7 +69,7 @@ public final class ConvBackwardSimd extends ConvBackwardDriver {
             plan.copyToZ(gradOut, gOff + (b * s.outChannels + g * coutG) * s.outPlane(), coutG, z);
             float[] wide = buf.wide((r1 - r0) * plan.maxFlat());
             for (ConvBackwardInputPlan.Phase ph : plan.phases) {
-                GemmSimd.multiply(ph.weights[g], r0, r1, new ShiftedRows(z, ph.offsets), ph.flat, wide,
+                GemmSimd.multiply(ph.weights[g], r0, r1, new ShiftedPanelPacker(z, ph.offsets), ph.flat, wide,
                         -r0 * ph.flat, ph.flat);
                 for (int r = r0; r < r1; r++) {
                     addPhase(s, plan, ph, wide, (r - r0) * ph.flat, gradIn,
@@ -139,31 +139,6 @@ public final class ConvBackwardSimd extends ConvBackwardDriver {
         }
         for (; i < n; i++) {
             dst[dOff + i] += src[sOff + i];
-        }
-    }
-
-    /** B of a phase's GEMM: column n of row k is z[n + offsets[k]], so packing is a vector copy. */
-    private static final class ShiftedRows implements BPanelPacker {
-        private final float[] z;
-        private final int[] offsets;
-
-        ShiftedRows(float[] z, int[] offsets) {
-            this.z = z;
-            this.offsets = offsets;
-        }
-
-        @Override
-        public void pack(int k0, int kb, int n0, int nb, int nr, float[] dst) {
-            int d = 0;
-            for (int j0 = 0; j0 < nb; j0 += nr) {
-                int base = n0 + j0;
-                for (int kk = 0; kk < kb; kk++, d += nr) {
-                    int src = base + offsets[k0 + kk];
-                    for (int v = 0; v < nr; v += LANES) {
-                        FloatVector.fromArray(F, z, src + v).intoArray(dst, d + v);
-                    }
-                }
-            }
         }
     }
 

@@ -147,7 +147,7 @@ public final class ConvSimd implements ConvKernels {
         copyPolyphase(s, in, image + g * cinG * s.inHeight * s.inWidth, cinG, ph, phases);
         int flat = ph.flatOutput(s);
         float[] wide = buf.wide((r1 - r0) * flat);
-        GemmSimd.multiply(conv.packed[g], r0, r1, new ShiftedPacker(phases, conv.shiftedOffsets), flat,
+        GemmSimd.multiply(conv.packed[g], r0, r1, new ShiftedPanelPacker(phases, conv.shiftedOffsets), flat,
                 wide, -r0 * flat, flat);
         for (int r = r0; r < r1; r++) {
             int src = (r - r0) * flat;
@@ -199,35 +199,6 @@ public final class ConvSimd implements ConvKernels {
             }
         }
         java.util.Arrays.fill(dst, d, d + GemmSimd.NR, 0f);
-    }
-
-    /**
-     * B of the shifted-input GEMM: column n' of row k is padded[n' + offsets[k]], so a panel row
-     * is NR consecutive floats of the padded image: packing is a plain vector copy. Columns past
-     * the block end read the buffer's slack; they only feed outputs that are dropped.
-     */
-    private static final class ShiftedPacker implements BPanelPacker {
-        private final float[] padded;
-        private final int[] offsets;
-
-        ShiftedPacker(float[] padded, int[] offsets) {
-            this.padded = padded;
-            this.offsets = offsets;
-        }
-
-        @Override
-        public void pack(int k0, int kb, int n0, int nb, int nr, float[] dst) {
-            int d = 0;
-            for (int j0 = 0; j0 < nb; j0 += nr) {
-                int base = n0 + j0;
-                for (int kk = 0; kk < kb; kk++, d += nr) {
-                    int src = base + offsets[k0 + kk];
-                    for (int v = 0; v < nr; v += LANES) {
-                        FloatVector.fromArray(F, padded, src + v).intoArray(dst, d + v);
-                    }
-                }
-            }
-        }
     }
 
     /** Depthwise: one plane per (image, channel). */
