@@ -1,14 +1,13 @@
 package dev.reliant.train;
 
+import dev.reliant.io.AtomicText;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -190,28 +189,7 @@ public final class TrainingLog implements Closeable {
 
     /** Writes the lines to a temporary file next to {@code file} and renames it over the file. */
     private static void replace(Path file, List<String> lines) {
-        Path abs = file.toAbsolutePath();
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".part");
-            Files.writeString(tmp, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write training log " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }
-        }
+        AtomicText.writeLines(file, lines, "training log");
     }
 
     private static TrainingLog openAppend(Path file, List<String> extras) {
