@@ -14,6 +14,7 @@ import dev.reliant.ops.Linear;
 import dev.reliant.ops.MaxPool2d;
 import dev.reliant.ops.Op;
 import dev.reliant.ops.OptionAShortcut;
+import dev.reliant.ops.Quantize;
 import dev.reliant.ops.ReLU;
 import dev.reliant.ops.ReLU6;
 import dev.reliant.simd.ConvShape;
@@ -273,6 +274,14 @@ public final class GraphBuilder {
 
     public int identity(String name, int x) {
         return named(name, "identity", new Identity(shape(x)), x);
+    }
+
+    /**
+     * SWIM's q_N of a layer output over the whole batch tensor (specs/cim-swim.md A.2);
+     * {@code name == null} asks for a generated name ({@code quantize}).
+     */
+    public int quantize(String name, int x, int bits) {
+        return named(name, "quantize", new Quantize(shape(x), bits), x);
     }
 
     /** {@code torch.cat(xs, 1)}. */

@@ -117,6 +117,12 @@ public final class ModelZoo {
         register("lenet", "LeNet of the SWIM study (conv1, conv2, fc1, fc2, fc3), MNIST", 1, 10, 28, SwimModels::lenet);
         register("convnet", "ConvNet of the SWIM study (features.N, classifier.N), CIFAR-10", 3, 10, 32,
                 SwimModels::convnet);
+        register("qlenet", "QLeNet of the SWIM study: LeNet with 4-bit q_N layer outputs (conv1.quant, ...), MNIST", 1,
+                10, 28, (name, channels, classes, size) -> SwimModels.lenet(name, channels, classes, size, 4));
+        register("qconvnet", "QConvNet of the SWIM study: ConvNet with 6-bit q_N layer outputs, CIFAR-10", 3, 10, 32,
+                (name, channels, classes, size) -> SwimModels.convnet(name, channels, classes, size, 6));
+        register("qresnet18", "QResNet-18 of the SWIM study: resnet18 with 8-bit q_N conv and fc outputs, CIFAR-10", 3,
+                10, 32, (name, channels, classes, size) -> SwimModels.resnet18(name, channels, classes, size, 8));
     }
 
     private ModelZoo() {}

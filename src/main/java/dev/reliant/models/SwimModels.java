@@ -2,6 +2,10 @@ package dev.reliant.models;
 
 import dev.reliant.graph.Graph;
 import dev.reliant.graph.GraphBuilder;
+import dev.reliant.graph.Node;
+import dev.reliant.ops.Conv2d;
+import dev.reliant.ops.Linear;
+import dev.reliant.ops.Quantize;
 
 /**
  * The small networks of the computing-in-memory study (SWIM), specs/models.md.
@@ -21,6 +25,14 @@ import dev.reliant.graph.GraphBuilder;
  *   classifier.4 Linear 1024→classes
  * </pre>
  * Every convolution is 3×3, padding 1, with bias; every linear layer has a bias.
+ *
+ * <p><b>Quantized variants</b> (specs/cim-swim.md A.2; {@code quantBits} N &gt; 0, 0 = float):
+ * a {@code Quantize} node named {@code <layer>.quant} after every conv and linear output (after
+ * the bias, before the ReLU or batch norm), so each layer computes {@code y = q_N(op(x, W) + b)}
+ * with the range over the whole batch tensor. Parameter names and shapes are those of the float
+ * model, so the same state_dict loads. Weights and biases are quantized separately
+ * ({@code dev.reliant.cim.QuantizedWeights}, {@code dev.reliant.cim.QuantizedTraining}). The
+ * study's widths: QLeNet 4, QConvNet 6, QResNet-18 8.
  */
 public final class SwimModels {
     private SwimModels() {}
@@ -52,6 +64,56 @@ public final class SwimModels {
         x = b.relu("classifier.1", b.linear("classifier.0", x, 1024, true));
         x = b.relu("classifier.3", b.linear("classifier.2", x, 1024, true));
         b.linear("classifier.4", x, classes, true);
+        return b.build();
+    }
+
+    /** LeNet; with {@code quantBits} N &gt; 0 every conv/linear output is quantized by q_N (QLeNet: N = 4). */
+    public static Graph lenet(String name, int inputChannels, int classes, int inputSize, int quantBits) {
+        return quantizeLayerOutputs(lenet(name, inputChannels, classes, inputSize), quantBits);
+    }
+
+    /** ConvNet; with {@code quantBits} N &gt; 0 every conv/linear output is quantized by q_N (QConvNet: N = 6). */
+    public static Graph convnet(String name, int inputChannels, int classes, int inputSize, int quantBits) {
+        return quantizeLayerOutputs(convnet(name, inputChannels, classes, inputSize), quantBits);
+    }
+
+    /**
+     * The study's ResNet-18 ({@link ResNet18}, torchvision names); with {@code quantBits} N &gt; 0
+     * every conv output (before its batch norm) and the fc output are quantized by q_N
+     * (QResNet-18: N = 8).
+     */
+    public static Graph resnet18(String name, int inputChannels, int classes, int inputSize, int quantBits) {
+        return quantizeLayerOutputs(ResNet18.build(name, inputChannels, ResNet18.Naming.TORCHVISION, classes,
+                inputSize), quantBits);
+    }
+
+    /**
+     * Rebuilds a freshly built float graph with a Quantize node after every Conv2d and Linear
+     * node (the same operator instances: the float graph must not be used afterwards); bits 0
+     * returns it unchanged.
+     */
+    private static Graph quantizeLayerOutputs(Graph g, int bits) {
+        if (bits == 0) {
+            return g;
+        }
+        Quantize.checkBits(bits);
+        GraphBuilder b = new GraphBuilder(g.name());
+        int[] newIndex = new int[g.size()];
+        for (Node node : g.nodes()) {
+            if (node.index() == g.inputNode()) {
+                newIndex[node.index()] = b.input(node.outputShape());
+                continue;
+            }
+            int[] inputs = node.inputs();
+            for (int j = 0; j < inputs.length; j++) {
+                inputs[j] = newIndex[inputs[j]];
+            }
+            int x = b.node(node.name(), node.op(), inputs);
+            if (node.op() instanceof Conv2d || node.op() instanceof Linear) {
+                x = b.quantize(node.name() + ".quant", x, bits);
+            }
+            newIndex[node.index()] = x;
+        }
         return b.build();
     }
 }

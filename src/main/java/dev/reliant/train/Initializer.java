@@ -101,7 +101,7 @@ public final class Initializer {
     }
 
     /** A standard normal draw (Box–Muller; one value per pair of uniforms keeps the stream simple). */
-    static double gaussian(SplittableRandom rng) {
+    public static double gaussian(SplittableRandom rng) {
         double u1 = rng.nextDouble();
         double u2 = rng.nextDouble();
         return Math.sqrt(-2 * Math.log1p(-u1)) * Math.cos(2 * Math.PI * u2);
