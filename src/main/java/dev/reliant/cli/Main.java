@@ -53,6 +53,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             FaultlistCommand.class,
             CampaignCommand.class,
             BerCommand.class,
+            SwimCommand.class,
             HessianCommand.class,
             HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
