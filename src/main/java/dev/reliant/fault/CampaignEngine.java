@@ -88,6 +88,7 @@ public final class CampaignEngine {
         this.norm = norm;
         this.settings = settings;
         int threads = Parallel.threads();
+        requireBatchIndependent(model.get());
         for (int t = 0; t < threads; t++) {
             Graph g = model.get();
             for (CampaignReplica r : replicas) {
@@ -232,5 +233,19 @@ public final class CampaignEngine {
         List<CampaignRow> rows = new ArrayList<>(faults.size());
         run(faults, rows::addAll, CampaignProgress.NONE);
         return rows;
+    }
+
+    /**
+     * Refuses graphs whose outputs depend on the batch (SWIM's quantized layer outputs): the
+     * fast path recomputes subsets of a chunk and the outcome would depend on the chunk size.
+     */
+    private static void requireBatchIndependent(Graph g) {
+        for (var node : g.nodes()) {
+            if (node.op().batchDependent()) {
+                throw new IllegalArgumentException(g.name() + ": node " + node.name() + " (" + node.op().type()
+                        + ") makes an image's output depend on its batch; fault campaigns need batch-independent "
+                        + "models (use the float model)");
+            }
+        }
     }
 }

@@ -56,6 +56,15 @@ public interface Op {
     }
 
     /**
+     * Whether an image's output depends on the other images of its batch (a range taken over
+     * the whole batch, as SWIM's quantized layer outputs): engines that recompute subsets of a
+     * batch cannot run such a graph. False for every operator but {@link Quantize}.
+     */
+    default boolean batchDependent() {
+        return false;
+    }
+
+    /**
      * True when the output is input 0 unchanged (Flatten, Identity, Dropout in eval): an executor
      * shares the input's buffer instead of computing anything.
      */

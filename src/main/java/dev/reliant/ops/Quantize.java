@@ -20,6 +20,12 @@ import dev.reliant.simd.Parallel;
  * tensor makes d NaN and every output NaN, as {@code torch.max} would.
  */
 public final class Quantize extends AbstractOp {
+
+    /** The range is the whole batch's (see the class comment). */
+    @Override
+    public boolean batchDependent() {
+        return true;
+    }
     /** The widest code range: codes up to 2^24 are exact in float32. */
     public static final int MAX_BITS = 24;
     /** Values per parallel chunk; the split never depends on the thread count, and both passes are exact anyway. */

@@ -79,4 +79,14 @@ class CampaignEngineTest {
         Dataset data = CampaignFixtures.randomImages(11, 1, 28, 5);
         checkEquivalence(model, data, CampaignFixtures.faultsInEveryLayer(model.get(), 8, 6), Executor.Options.exact());
     }
+
+    @Test
+    void refusesAModelWhoseOutputsDependOnTheBatch() {
+        Dataset data = CampaignFixtures.randomImages(4, 1, 28, 3);
+        Supplier<Graph> qlenet = () -> dev.reliant.models.ModelZoo.build("qlenet");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new CampaignEngine(qlenet, data, Normalization.MNIST,
+                        CampaignSettings.defaults()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("node conv1.quant (Quantize) makes an image's output depend on its batch");
+    }
 }
