@@ -365,15 +365,15 @@ public final class SwimCommand implements Callable<Integer> {
     private Map<String, String> settingsKey(NoiseModel noiseModel) {
         Map<String, String> k = new LinkedHashMap<>();
         k.put("model", model);
-        k.put("weights", weights.getFileName().toString());
+        k.put("weights_file", weights.getFileName().toString());
         k.put("dataset", Datasets.canonicalName(dataset));
         k.put("split", split);
         k.put("images", limit == null ? "all" : Integer.toString(limit));
-        k.put("noise", noiseModel.describe());
         k.put("dev_var", Double.toString(devVar));
         k.put("write_var", Double.toString(writeVar));
         k.put("noise_epochs", Integer.toString(noiseEpochs));
         k.put("seed", Long.toString(seed));
+        k.put("noise", noiseModel.describe());
         k.put("convention", convention);
         return k;
     }
