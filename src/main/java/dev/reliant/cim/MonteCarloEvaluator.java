@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -44,6 +45,10 @@ public final class MonteCarloEvaluator {
     private final LinkedHashMap<String, float[]> clean = new LinkedHashMap<>();
     private final LinkedHashMap<String, int[]> shapes = new LinkedHashMap<>();
     private final int classes;
+    private final Predicate<Parameter> filter;
+
+    /** A target filter keeping only convolution weights (rank 4): part B leaves FC layers noise-free. */
+    public static final Predicate<Parameter> CONV_ONLY = p -> p.rank() == 4;
 
     /** Progress of a run. */
     public interface Listener {
@@ -102,6 +107,16 @@ public final class MonteCarloEvaluator {
      */
     public MonteCarloEvaluator(Supplier<Graph> model, Dataset data, Normalization norm, int batch,
                                Executor.Options options) {
+        this(model, data, norm, batch, options, p -> true);
+    }
+
+    /**
+     * As the main constructor, with noise applied only to the {@link #targets(Graph) targets}
+     * that {@code filter} keeps (e.g. {@link #CONV_ONLY}); the other weights stay clean.
+     */
+    public MonteCarloEvaluator(Supplier<Graph> model, Dataset data, Normalization norm, int batch,
+                               Executor.Options options, Predicate<Parameter> filter) {
+        this.filter = Objects.requireNonNull(filter, "filter");
         this.data = Objects.requireNonNull(data, "data");
         this.norm = Objects.requireNonNull(norm, "norm");
         if (batch < 1) {
@@ -117,7 +132,7 @@ public final class MonteCarloEvaluator {
             replicas.add(new Replica(g, options));
         }
         Graph first = replicas.get(0).graph;
-        for (Map.Entry<String, Parameter> e : targets(first).entrySet()) {
+        for (Map.Entry<String, Parameter> e : targets(first, filter).entrySet()) {
             clean.put(e.getKey(), e.getValue().data().clone());
             shapes.put(e.getKey(), e.getValue().shape());
         }
@@ -139,6 +154,17 @@ public final class MonteCarloEvaluator {
     /** The weights noise applies to: every convolution and linear weight, in module order. */
     public static Map<String, Parameter> targets(Graph graph) {
         return DiagonalHessian.targets(graph, false);
+    }
+
+    /** The {@link #targets(Graph) targets} that {@code filter} keeps, in module order. */
+    public static Map<String, Parameter> targets(Graph graph, Predicate<Parameter> filter) {
+        Map<String, Parameter> t = new LinkedHashMap<>();
+        targets(graph).forEach((name, p) -> {
+            if (filter.test(p)) {
+                t.put(name, p);
+            }
+        });
+        return t;
     }
 
     /** Tensor name → shape of the weights noise applies to (module order). */
@@ -224,7 +250,7 @@ public final class MonteCarloEvaluator {
         Replica(Graph graph, Executor.Options options) {
             this.graph = graph;
             this.executor = new Executor(graph, options);
-            this.params = targets(graph);
+            this.params = targets(graph, filter);
             this.logits = new float[batch * Math.max(1, numel(graph.outputShape()))];
             this.in = inputs == null ? new float[Math.multiplyExact(batch, data.imageSize())] : null;
         }

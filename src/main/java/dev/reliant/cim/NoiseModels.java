@@ -13,6 +13,8 @@ import java.util.Set;
  *   <li>{@code swim:dev_var=0.1,write_var=0.03} — spec A.1 simulated per device (defaults 0.3, 0.03);
  *   <li>{@code swim-collapsed:dev_var=0.1,write_var=0.03} — the same, one Gaussian per weight;
  *   <li>{@code lognormal:bits=4,var_scale=1[,verified_sigma=0.05]} — spec B.2;
+ *   <li>{@code rram:bits=4,var_scale=1} — spec B.1 then B.2: quantized to b bits, then log-normal
+ *       variation ({@link RramNoise});
  *   <li>{@code crossbar:bits=8,slice=1,sign=differential,exact=false,dev_var=0.1,write_var=0.03,
  *       stuck_low=0.001,stuck_high=0.001,read=0.01} — any mapping with Gaussian programming noise,
  *       stuck devices and read noise (every key optional; defaults are SWIM's mapping and zero noise).
@@ -48,6 +50,13 @@ public final class NoiseModels {
                         ? new LogNormalNoise(bits, varScale, number(args, "verified_sigma", 0))
                         : new LogNormalNoise(bits, varScale);
             }
+            case "rram" -> {
+                allow(spec, args, Set.of("bits", "var_scale"));
+                if (!args.containsKey("bits")) {
+                    throw new IllegalArgumentException("rram needs bits=1|2|3|4|8 in '" + spec + "'");
+                }
+                return new RramNoise(integer(args, "bits", 0), number(args, "var_scale", 1));
+            }
             case "crossbar" -> {
                 allow(spec, args, Set.of("bits", "slice", "sign", "exact", "dev_var", "write_var", "stuck_low",
                         "stuck_high", "read"));
@@ -71,7 +80,7 @@ public final class NoiseModels {
                 return new CrossbarNoise(mapping, models);
             }
             default -> throw new IllegalArgumentException(
-                    "unknown noise model '" + kind + "' (swim, swim-collapsed, lognormal, crossbar)");
+                    "unknown noise model '" + kind + "' (swim, swim-collapsed, lognormal, rram, crossbar)");
         }
     }
 

@@ -54,6 +54,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             CampaignCommand.class,
             BerCommand.class,
             SwimCommand.class,
+            VariationCommand.class,
             HessianCommand.class,
             HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",

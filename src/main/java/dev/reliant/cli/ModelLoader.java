@@ -5,6 +5,7 @@ import dev.reliant.graph.StateDictException;
 import dev.reliant.io.SafeTensors;
 import dev.reliant.models.ModelOptions;
 import dev.reliant.models.ModelZoo;
+import dev.reliant.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -57,10 +58,15 @@ final class ModelLoader {
 
     /** Builds the model and loads the weights, with a one-line error when they do not fit. */
     static Graph load(String model, ModelOptions options, Path weights) {
+        return load(model, options, WeightFiles.readFloats(weights), weights);
+    }
+
+    /** Builds the model and loads {@code stateDict} (read from {@code weights}), with a one-line error when it does not fit. */
+    static Graph load(String model, ModelOptions options, Map<String, Tensor> stateDict, Path weights) {
         ModelZoo.Entry entry = ModelZoo.entry(model);
         Graph graph = entry.build(options);
         try {
-            graph.loadStateDict(WeightFiles.readFloats(weights), weights.getFileName().toString());
+            graph.loadStateDict(stateDict, weights.getFileName().toString());
         } catch (StateDictException e) {
             List<String> p = e.problems();
             throw new UserException("weights " + weights + " do not fit model '" + model + "': " + p.get(0)
