@@ -202,6 +202,9 @@ public final class SwimCommand implements Callable<Integer> {
     @Mixin
     private ModelShapeOptions shape;
 
+    @Mixin
+    private AdcOptions adc;
+
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE.csv", description = "Where to write the rows.")
     private Path out;
 
@@ -212,6 +215,7 @@ public final class SwimCommand implements Callable<Integer> {
         DiagonalHessian.Convention conv = parse(() -> DiagonalHessian.Convention.parse(convention), "--convention");
         validate(methodList, maskPList);
         NoiseModel noiseModel = noiseModel();
+        adc.spec();
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path plotFile = plot != null ? plot : maskPList.size() > 1 ? sibling(out, ".png") : null;
@@ -235,13 +239,14 @@ public final class SwimCommand implements Callable<Integer> {
         stdout.printf("runtime   JDK %s, %d thread%s%n", System.getProperty("java.version"), Parallel.threads(),
                 Parallel.threads() == 1 ? "" : "s");
         stdout.flush();
-        MonteCarloEvaluator mc = new MonteCarloEvaluator(models, test, normalization, batch, Executor.Options.fast());
+        MonteCarloEvaluator mc = new MonteCarloEvaluator(adc.apply(models, test, normalization), test, normalization,
+                batch, Executor.Options.fast());
         if (given != null) {
             requireMask(given, mc.shapes(), maskFile);
         }
         Map<String, int[]> shapes = mc.shapes();
         double clean = (double) mc.cleanCorrect() / test.size();
-        stdout.printf(Locale.ROOT, "clean     %.2f %%%n", 100 * clean);
+        stdout.printf(Locale.ROOT, "clean     %.2f %% (no device noise%s)%n", 100 * clean, adc.spec() == null ? "" : ", ADC " + adc.label());
 
         Map<String, float[]> sensitivity = null;
         if (methodList.stream().anyMatch(WriteVerifySelection.Method::needsSensitivity)
@@ -375,6 +380,7 @@ public final class SwimCommand implements Callable<Integer> {
         k.put("seed", Long.toString(seed));
         k.put("noise", noiseModel.describe());
         k.put("convention", convention);
+        k.put("adc", adc.label());
         return k;
     }
 

@@ -85,10 +85,10 @@ import picocli.CommandLine.Spec;
             "2:invalid command line"})
 public final class VariationCommand implements Callable<Integer> {
     static final List<String> COLUMNS = List.of("model", "weights", "dataset", "split", "images", "noise", "targets",
-            "draws", "seed", "clean_accuracy", "noise_free_accuracy", "mean_accuracy", "std_accuracy", "std_error",
+            "adc", "draws", "seed", "clean_accuracy", "noise_free_accuracy", "mean_accuracy", "std_accuracy", "std_error",
             "min_accuracy", "max_accuracy", "seconds");
     static final List<String> DRAW_COLUMNS = List.of("model", "weights", "dataset", "split", "images", "noise",
-            "targets", "seed", "draw", "correct", "accuracy");
+            "targets", "adc", "seed", "draw", "correct", "accuracy");
 
     @Spec
     private CommandSpec spec;
@@ -150,6 +150,9 @@ public final class VariationCommand implements Callable<Integer> {
     private long seed;
 
     @Mixin
+    private AdcOptions adc;
+
+    @Mixin
     private ModelShapeOptions shape;
 
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE.csv",
@@ -198,8 +201,8 @@ public final class VariationCommand implements Callable<Integer> {
                 Parallel.threads() == 1 ? "" : "s");
         stdout.flush();
 
-        MonteCarloEvaluator mc = new MonteCarloEvaluator(models, test, normalization, batch, Executor.Options.fast(),
-                filter);
+        MonteCarloEvaluator mc = new MonteCarloEvaluator(adc.apply(models, test, normalization), test, normalization,
+                batch, Executor.Options.fast(), filter);
         double clean = (double) mc.cleanCorrect() / test.size();
         stdout.printf(Locale.ROOT, "clean     %.2f %% (float weights, no variation)%n", 100 * clean);
         NoiseModel noiseFree = noiseFree(noiseModel);
@@ -217,7 +220,7 @@ public final class VariationCommand implements Callable<Integer> {
 
         String targetLabel = conv ? "conv" : "conv+linear";
         List<String> row = List.of(model, weights.getFileName().toString(), ds, split, Integer.toString(test.size()),
-                noiseModel.describe(), targetLabel, Integer.toString(draws), Long.toString(seed), fmt(clean),
+                noiseModel.describe(), targetLabel, adc.label(), Integer.toString(draws), Long.toString(seed), fmt(clean),
                 free == null ? "" : fmt(free), fmt(r.mean()), fmt(r.std()), fmt(r.standardError()), fmt(r.min()),
                 fmt(r.max()), String.format(Locale.ROOT, "%.3f", r.seconds()));
         int rows = append(out, COLUMNS, List.of(row), "results");
@@ -227,7 +230,7 @@ public final class VariationCommand implements Callable<Integer> {
             int[] c = r.correct();
             for (int i = 0; i < c.length; i++) {
                 perDraw.add(List.of(model, weights.getFileName().toString(), ds, split, Integer.toString(test.size()),
-                        noiseModel.describe(), targetLabel, Long.toString(seed), Integer.toString(i),
+                        noiseModel.describe(), targetLabel, adc.label(), Long.toString(seed), Integer.toString(i),
                         Integer.toString(c[i]), fmt((double) c[i] / r.images())));
             }
             int n = append(drawsOut, DRAW_COLUMNS, perDraw, "per-draw results");
@@ -362,6 +365,7 @@ public final class VariationCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--var-scale must be a finite number >= 0, got " + varScale);
         }
         shape.validate();
+        adc.spec();
         for (Path p : new Path[] {out, drawsOut}) {
             if (p != null) {
                 Path dir = p.toAbsolutePath().getParent();

@@ -180,4 +180,28 @@ class SwimCommandTest {
         cli.assertOneLineError("--mask", "no mask for weight conv2.weight");
         assertThat(out).doesNotExist();
     }
+
+    @Test
+    void adcQuantizedPartialSumsAreEvaluatedAndRecorded() throws Exception {
+        Path out = tmp.resolve("adc.csv");
+        List<String> a = args(out, "--method", "magnitude", "--mask-p", "0.1", "--adc", "8:3");
+        a.set(a.indexOf("0.5"), "0");
+        a.addAll(List.of("--write-var", "0"));
+        assertThat(cli.run(a)).as(cli.err()).isZero();
+        List<CSVRecord> rows = rows(out);
+        for (CSVRecord r : rows) {
+            assertThat(r.get("adc")).isEqualTo("8:3");
+            // no device noise: every instance sees the same ADC-quantized network
+            assertThat(Double.parseDouble(r.get("accuracy_std"))).isZero();
+        }
+        // clean_accuracy is the noise-free accuracy of the simulated hardware, ADC included
+        assertThat(rows.get(0).get("clean_accuracy")).isEqualTo(rows.get(0).get("accuracy_mean"));
+        // a 3-bit ADC over 8-row tiles costs accuracy against the float network
+        Path plain = tmp.resolve("plain.csv");
+        assertThat(cli.run(args(plain, "--method", "magnitude", "--mask-p", "0.1", "--no-baselines"))).isZero();
+        assertThat(Double.parseDouble(rows.get(0).get("accuracy_mean")))
+                .isLessThan(Double.parseDouble(rows(plain).get(0).get("clean_accuracy")) - 0.1);
+        assertThat(cli.run(args(tmp.resolve("x.csv"), "--adc", "0:4"))).isEqualTo(2);
+        assertThat(cli.err()).contains("--adc");
+    }
 }
