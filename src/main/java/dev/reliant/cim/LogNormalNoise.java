@@ -67,24 +67,50 @@ public final class LogNormalNoise implements NoiseModel {
     @Override
     public ProgrammedWeights program(String name, int[] shape, float[] clean, LayerMask mask, SplittableRandom rng) {
         CrossbarNoise.checkTensor(name, shape, clean, mask);
+        double cap = cap(name, clean);
+        float[] out = new float[clean.length];
+        for (int i = 0; i < clean.length; i++) {
+            out[i] = vary(clean[i], mask != null && mask.verified(i) ? verifiedSigma : sigma, cap, rng);
+        }
+        return CrossbarNoise.weights(out, 0);
+    }
+
+    /**
+     * The B.2 rule on one whole tensor with one σ for every weight, for callers that perturb
+     * arrays directly (variation-aware training, the SRAM recovery path): the same math and the
+     * same draws (one Gaussian per non-zero weight, in index order) as {@link #program} without
+     * a mask. {@code out} may be {@code clean}.
+     *
+     * @param sigma σ of ε, ≥ 0; 0 copies the weights unchanged
+     */
+    public static void apply(float[] clean, double sigma, SplittableRandom rng, float[] out) {
+        if (clean == null || out == null || out.length != clean.length) {
+            throw new IllegalArgumentException("log-normal noise: input and output need the same length, got "
+                    + (clean == null ? "null" : clean.length) + " and " + (out == null ? "null" : out.length));
+        }
+        DeviceModel.checkSigma("sigma", sigma);
+        double cap = cap("tensor", clean);
+        for (int i = 0; i < clean.length; i++) {
+            out[i] = vary(clean[i], sigma, cap, rng);
+        }
+    }
+
+    /** hi = max(W), or max|W| when the tensor holds no positive weight (see the class comment). */
+    private static double cap(String name, float[] clean) {
         float maxAbs = CrossbarMapping.maxAbs(name, clean);
         float hi = Float.NEGATIVE_INFINITY;
         for (float v : clean) {
             hi = Math.max(hi, v);
         }
-        double cap = hi > 0 ? hi : maxAbs;
-        float[] out = new float[clean.length];
-        for (int i = 0; i < clean.length; i++) {
-            float w = clean[i];
-            double sd = mask != null && mask.verified(i) ? verifiedSigma : sigma;
-            if (w == 0 || sd == 0) {
-                out[i] = w;
-                continue;
-            }
-            double magnitude = Math.min(Math.abs(w) * Math.exp(sd * rng.nextGaussian()), cap);
-            out[i] = (float) (w < 0 ? -magnitude : magnitude);
+        return hi > 0 ? hi : maxAbs;
+    }
+
+    private static float vary(float w, double sd, double cap, SplittableRandom rng) {
+        if (w == 0 || sd == 0) {
+            return w;
         }
-        return CrossbarNoise.weights(out, 0);
+        double magnitude = Math.min(Math.abs(w) * Math.exp(sd * rng.nextGaussian()), cap);
+        return (float) (w < 0 ? -magnitude : magnitude);
     }
 
     @Override

@@ -39,6 +39,8 @@ public final class SramRecoveredNoise implements NoiseModel {
     public static final String SHIFT_BIT = "shift_bit";
     /** Metadata key of the pruning threshold th (absent or 0: no pruning). */
     public static final String PRUNE_THRESHOLD = "sram_prune_threshold";
+    /** Metadata key: whether W_eff is halved (false for a zero-initialised W_S, B.3; absent: true). */
+    public static final String HALVED = "sram_halved";
 
     /**
      * The SRAM settings of a checkpoint.
@@ -48,14 +50,19 @@ public final class SramRecoveredNoise implements NoiseModel {
      * @param shiftBit k = 2^shiftBit, in [−30, 30]
      * @param pruneThreshold th of the pruning mask, in [0, 1); 0 means no pruning
      */
-    public record Settings(int quantBits, int sramBit, int shiftBit, double pruneThreshold) {
+    public record Settings(int quantBits, int sramBit, int shiftBit, double pruneThreshold, boolean halved) {
+        /** Settings of an SRAM path halved as B.3 asks for a W_S copied from the RRAM weights. */
+        public Settings(int quantBits, int sramBit, int shiftBit, double pruneThreshold) {
+            this(quantBits, sramBit, shiftBit, pruneThreshold, true);
+        }
+
         public Settings {
             LogNormalNoise.devParam(quantBits);
             if (sramBit < 1 || sramBit > LevelQuantizer.MAX_BITS) {
                 throw new IllegalArgumentException("sram_bit must be in 1.." + LevelQuantizer.MAX_BITS + ", got " + sramBit);
             }
-            if (shiftBit < -30 || shiftBit > 30) {
-                throw new IllegalArgumentException("shift_bit must be in -30..30, got " + shiftBit);
+            if (shiftBit < -16 || shiftBit > 16) {
+                throw new IllegalArgumentException("shift_bit must be in -16..16, got " + shiftBit);
             }
             if (!(pruneThreshold >= 0 && pruneThreshold < 1)) {
                 throw new IllegalArgumentException("sram_prune_threshold must be in [0, 1), got " + pruneThreshold);
@@ -90,7 +97,13 @@ public final class SramRecoveredNoise implements NoiseModel {
             if (pruning()) {
                 m.put(PRUNE_THRESHOLD, Double.toString(pruneThreshold));
             }
+            m.put(HALVED, Boolean.toString(halved));
             return m;
+        }
+
+        /** The forward and backward of this SRAM path with RRAM variation var_scale. */
+        public SramPath path(double varScale) {
+            return new SramPath(quantBits, varScale, sramBit, shiftBit, halved);
         }
 
         /** Reads the settings from checkpoint metadata; one-line errors name the key. */
@@ -108,7 +121,12 @@ public final class SramRecoveredNoise implements NoiseModel {
                             + " must be a number, got '" + th + "'");
                 }
             }
-            return new Settings(b, s, shift, threshold);
+            String halved = metadata.getOrDefault(HALVED, "true").strip();
+            if (!halved.equals("true") && !halved.equals("false")) {
+                throw new IllegalArgumentException("SRAM checkpoint metadata " + HALVED + " must be true or false, got '"
+                        + halved + "'");
+            }
+            return new Settings(b, s, shift, threshold, halved.equals("true"));
         }
 
         private static int integer(Map<String, String> metadata, String key) {
@@ -202,20 +220,12 @@ public final class SramRecoveredNoise implements NoiseModel {
      * th is 0.
      */
     public static float[] pruneMask(float[] sramFloat, double threshold) {
-        float[] m = new float[sramFloat.length];
         if (threshold <= 0) {
+            float[] m = new float[sramFloat.length];
             Arrays.fill(m, 1f);
             return m;
         }
-        float max = 0;
-        for (float v : sramFloat) {
-            max = Math.max(max, Math.abs(v));
-        }
-        double cut = threshold * max;
-        for (int i = 0; i < m.length; i++) {
-            m[i] = Math.abs(sramFloat[i]) > cut ? 1f : 0f;
-        }
-        return m;
+        return SramPath.pruneMask(sramFloat, threshold);
     }
 
     /**
@@ -227,20 +237,8 @@ public final class SramRecoveredNoise implements NoiseModel {
      */
     public static void effectiveWeight(float[] rramProgrammed, float[] sramFloat, Settings settings, boolean prune,
                                        float[] out) {
-        if (rramProgrammed.length != sramFloat.length || out.length != sramFloat.length) {
-            throw new IllegalArgumentException("effective weight: RRAM " + rramProgrammed.length + ", SRAM "
-                    + sramFloat.length + " and output " + out.length + " values differ");
-        }
-        LevelQuantizer qs = new LevelQuantizer(settings.sramQuantBits());
-        float k = settings.scale();
         float[] mask = prune && settings.pruning() ? pruneMask(sramFloat, settings.pruneThreshold()) : null;
-        for (int i = 0; i < out.length; i++) {
-            float s = k * qs.quantize(sramFloat[i]);
-            if (mask != null) {
-                s *= mask[i];
-            }
-            out[i] = (rramProgrammed[i] + s) / 2f;
-        }
+        settings.path(0).effectiveWeight(rramProgrammed, sramFloat, mask, out);
     }
 
     public Settings settings() {

@@ -56,6 +56,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
             SwimCommand.class,
             VariationCommand.class,
             HessianCommand.class,
+            SramCommand.class,
             HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         usageHelpAutoWidth = true,

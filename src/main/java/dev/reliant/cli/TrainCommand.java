@@ -1,5 +1,6 @@
 package dev.reliant.cli;
 
+import dev.reliant.cim.RramTraining;
 import dev.reliant.data.Augmentation;
 import dev.reliant.data.Dataset;
 import dev.reliant.data.Datasets;
@@ -157,6 +158,13 @@ public final class TrainCommand implements Callable<Integer> {
                     + "weight, redrawn every step (SWIM's train_var) (default: ${DEFAULT-VALUE}).")
     private double trainNoise;
 
+    @Option(names = "--weight-noise", paramLabel = "SPEC",
+            description = "Weight perturbation of every training forward instead of --train-noise: swim:SIGMA (as "
+                    + "--train-noise), rram:bits=B,var_scale=V (conv weights only: B-bit levels of spec B.1, then "
+                    + "log-normal variation with sigma = dev_param(B)*V, V = 0 for a quantized baseline) or "
+                    + "rram:ternary,sigma=S (ternary conv weights of B.5 with log-normal sigma S).")
+    private String weightNoise;
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
             description = "Seed of initialisation, order, augmentation, dropout and noise (default: ${DEFAULT-VALUE}).")
     private long seed;
@@ -171,6 +179,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
+        WeightPerturbation noise = weightNoise == null ? null : parseWeightNoise(weightNoise);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String ds = Datasets.canonicalName(dataset);
@@ -210,6 +219,9 @@ public final class TrainCommand implements Callable<Integer> {
         Trainer trainer = new Trainer(backprop, optimizer, sched, settings);
         if (trainNoise > 0) {
             trainer.perturbation(WeightPerturbation.swimGaussian(trainNoise));
+        }
+        if (noise != null) {
+            trainer.perturbation(noise);
         }
         String signature = signature(ds, normalization, k);
         int startEpoch = 0;
@@ -266,7 +278,36 @@ public final class TrainCommand implements Callable<Integer> {
                 "classes=" + k, "epochs=" + epochs, "batch=" + batch, "opt=" + opt, "lr=" + lr, "momentum=" + momentum,
                 "nesterov=" + nesterov, "wd=" + weightDecay, "nodecay=" + noDecayBnBias, "schedule=" + schedule,
                 "smoothing=" + labelSmoothing, "augment=" + augment, "init=" + init, "noise=" + trainNoise,
-                "seed=" + seed);
+                "seed=" + seed) + (weightNoise == null ? "" : " weight_noise=" + weightNoise.strip());
+    }
+
+    /** {@code swim:SIGMA}, {@code rram:bits=B,var_scale=V} or {@code rram:ternary,sigma=S}. */
+    static WeightPerturbation parseWeightNoise(String spec) {
+        String s = spec.strip().toLowerCase(Locale.ROOT);
+        String usage = " (expected swim:SIGMA, rram:bits=B,var_scale=V or rram:ternary,sigma=S)";
+        try {
+            if (s.startsWith("swim:")) {
+                return WeightPerturbation.swimGaussian(Double.parseDouble(s.substring(5)));
+            }
+            if (s.startsWith("rram:")) {
+                Map<String, String> kv = new LinkedHashMap<>();
+                for (String part : s.substring(5).split(",")) {
+                    int eq = part.indexOf('=');
+                    kv.put(eq < 0 ? part.strip() : part.substring(0, eq).strip(), eq < 0 ? "" : part.substring(eq + 1).strip());
+                }
+                if (kv.containsKey("ternary") && kv.size() == 2 && kv.containsKey("sigma")) {
+                    return RramTraining.ternary(Double.parseDouble(kv.get("sigma")));
+                }
+                if (kv.size() == 2 && kv.containsKey("bits") && kv.containsKey("var_scale")) {
+                    return new RramTraining(Integer.parseInt(kv.get("bits")), Double.parseDouble(kv.get("var_scale")));
+                }
+            }
+        } catch (NumberFormatException e) {
+            throw new UserException("--weight-noise: not a number in '" + spec + "'" + usage);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("--weight-noise '" + spec + "': " + e.getMessage());
+        }
+        throw new UserException("--weight-noise: cannot read '" + spec + "'" + usage);
     }
 
     private void writeWeights(Graph graph, String ds, Normalization normalization, int k, Trainer.Evaluation t) {
@@ -284,6 +325,9 @@ public final class TrainCommand implements Callable<Integer> {
         meta.put("seed", Long.toString(seed));
         meta.put("epochs", Integer.toString(epochs));
         meta.put("training", signature(ds, normalization, k));
+        if (weightNoise != null) {
+            meta.put("weight_noise", weightNoise.strip());
+        }
         SafeTensors.writeFloats(out, graph.parameters(), meta);
     }
 
@@ -372,6 +416,9 @@ public final class TrainCommand implements Callable<Integer> {
         }
         if (!(trainNoise >= 0) || Double.isInfinite(trainNoise)) {
             throw new ParameterException(spec.commandLine(), "--train-noise must be ≥ 0, got " + trainNoise);
+        }
+        if (weightNoise != null && trainNoise > 0) {
+            throw new ParameterException(spec.commandLine(), "--weight-noise and --train-noise exclude each other");
         }
         if (limit != null && limit < 1 || testLimit != null && testLimit < 1) {
             throw new ParameterException(spec.commandLine(), "--limit and --test-limit must be at least 1");

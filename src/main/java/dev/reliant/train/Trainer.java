@@ -167,7 +167,7 @@ public final class Trainer {
                             ^ i * 0xBF58476D1CE4E5B9L).nextLong()); // its own mask per node and step
                 }
                 optimizer.zeroGrad();
-                float[][] clean = perturb();
+                float[][] clean = perturb(globalStep * 0x9E3779B97F4A7C15L);
                 float[] logits = backprop.forward(batch.images().data(), 0, n);
                 SoftmaxCrossEntropy.Result r = loss.compute(logits, 0, n, batch.labels(), 0, grad, 0);
                 if (!r.isFinite()) {
@@ -175,6 +175,9 @@ public final class Trainer {
                     throw new DivergedException(epoch, step, r.loss());
                 }
                 backprop.backward(grad);
+                if (perturbation != null) {
+                    perturbation.afterBackward(backprop);
+                }
                 restore(clean);
                 optimizer.step(lr);
                 globalStep++;
@@ -189,19 +192,30 @@ public final class Trainer {
         return new Evaluation(lossSum / images, correct, images);
     }
 
-    /** Loss and top-1 accuracy on a data set in inference mode (running statistics, no dropout, no perturbation). */
+    /**
+     * Loss and top-1 accuracy on a data set in inference mode (running statistics, no dropout, no
+     * perturbation unless it {@link WeightPerturbation#appliesInEvaluation applies in evaluation};
+     * then fresh per batch, seeded from (seed, global step, batch)).
+     */
     public Evaluation evaluate(Dataset data) {
         backprop.setTraining(false);
         BatchLoader loader = BatchLoader.sequential(data, settings.evalBatchSize(), settings.normalization());
         int classes = loss.classes();
         float[] logits = new float[settings.evalBatchSize() * classes];
         SoftmaxCrossEntropy plain = new SoftmaxCrossEntropy(classes);
+        boolean evalPerturbed = perturbation != null && perturbation.appliesInEvaluation();
         double lossSum = 0;
         int correct = 0;
         for (int b = 0; b < loader.batches(); b++) {
             BatchLoader.Batch batch = loader.batch(b);
             int n = batch.size();
-            evaluator.run(batch.images().data(), 0, n, logits, 0);
+            float[][] clean = evalPerturbed
+                    ? perturb(globalStep * 0x9E3779B97F4A7C15L ^ (b + 1) * 0xC2B2AE3D27D4EB4FL) : null;
+            try {
+                evaluator.run(batch.images().data(), 0, n, logits, 0);
+            } finally {
+                restore(clean);
+            }
             SoftmaxCrossEntropy.Result r = plain.compute(logits, 0, n, batch.labels(), 0, null, 0);
             lossSum += r.loss() * n;
             correct += r.correct();
@@ -209,8 +223,11 @@ public final class Trainer {
         return new Evaluation(lossSum / data.size(), correct, data.size());
     }
 
-    /** Writes perturbed weights in place and returns the clean values (null without a perturbation). */
-    private float[][] perturb() {
+    /**
+     * Writes perturbed weights in place and returns the clean values (null without a
+     * perturbation); {@code stream} (the step's or the test batch's) and the name select the draws.
+     */
+    private float[][] perturb(long stream) {
         if (perturbation == null) {
             return null;
         }
@@ -222,8 +239,7 @@ public final class Trainer {
                 continue;
             }
             clean[i] = p.data().clone();
-            SplittableRandom rng = new SplittableRandom(settings.seed() ^ (globalStep * 0x9E3779B97F4A7C15L)
-                    ^ ((long) p.name().hashCode() << 32));
+            SplittableRandom rng = new SplittableRandom(settings.seed() ^ stream ^ ((long) p.name().hashCode() << 32));
             perturbation.perturb(p, clean[i], p.data(), rng);
             p.markChanged();
         }

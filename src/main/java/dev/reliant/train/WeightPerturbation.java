@@ -24,6 +24,26 @@ public interface WeightPerturbation {
     void perturb(Parameter p, float[] clean, float[] out, SplittableRandom rng);
 
     /**
+     * Called after each step's backward pass, while the perturbed values are still in place and
+     * before the trainer restores the clean values and the optimizer steps. A
+     * reparameterisation (a perturbed value computed from other trainable tensors, e.g. the SRAM
+     * recovery path) turns the gradient of the replaced parameters into the gradient of its own
+     * tensors here. By default nothing: plain straight-through.
+     */
+    default void afterBackward(Backprop backprop) {
+    }
+
+    /**
+     * Whether the trainer's evaluations see perturbed weights too, drawn afresh for every test
+     * batch: true for a model whose deployed weights are themselves quantized and varied (the
+     * RRAM model of specs/cim-swim.md B.2, "testing draws fresh noise per test batch"); false by
+     * default, so training noise alone evaluates the clean model.
+     */
+    default boolean appliesInEvaluation() {
+        return false;
+    }
+
+    /**
      * SWIM's training noise (specs/cim-swim.md A.1, A.4): each weight gets an independent
      * N(0, (0.57735·σ·max|W|)²), the 8-slice device model collapsed to one Gaussian per weight.
      */

@@ -158,4 +158,21 @@ class LogNormalNoiseTest {
         assertThatThrownBy(() -> new LogNormalNoise(4, 1, -0.1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("verified sigma");
     }
+
+    @Test
+    void applyOnAnArrayDrawsExactlyWhatProgramDraws() {
+        float[] w = fourBitWeights(11);
+        LogNormalNoise model = new LogNormalNoise(4, 2);
+        float[] programmed = new float[N];
+        model.program("w", new int[] {N}, w, null, new SplittableRandom(5)).read(programmed, new SplittableRandom(0));
+        float[] applied = new float[N];
+        LogNormalNoise.apply(w, model.sigma(), new SplittableRandom(5), applied);
+        assertThat(applied).containsExactly(programmed);
+        assertThat(signChanges(w, applied)).isZero();
+        float[] inPlace = w.clone();
+        LogNormalNoise.apply(inPlace, 0, new SplittableRandom(5), inPlace);
+        assertThat(inPlace).as("sigma 0 leaves the weights untouched").containsExactly(w);
+        assertThatThrownBy(() -> LogNormalNoise.apply(w, -1, new SplittableRandom(1), applied))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-1");
+    }
 }
