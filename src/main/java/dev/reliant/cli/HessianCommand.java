@@ -58,35 +58,23 @@ import picocli.CommandLine.Spec;
             "2:invalid command line"})
 public final class HessianCommand implements Callable<Integer> {
 
+    @Mixin
+    private ModelDataOptions md;
+
     @Spec
     private CommandSpec spec;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "NAME",
-            description = "The architecture (e.g. lenet, resnet20; `reliant eval --help` lists them).")
-    private String model;
 
-    @Option(names = {"-w", "--weights"}, required = true, paramLabel = "FILE",
-            description = "The weights: .safetensors or a PyTorch checkpoint (.pth, .pt, .th).")
-    private Path weights;
 
-    @Option(names = "--dataset", required = true, paramLabel = "NAME",
-            description = "cifar10, cifar100, mnist, fashion-mnist, gtsrb or imagefolder.")
-    private String dataset;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "The data set's directory.")
-    private Path data;
 
     @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "train",
             description = "train or test (default: ${DEFAULT-VALUE}).")
     private String split;
 
-    @Option(names = "--norm", paramLabel = "NORM",
-            description = "Input normalisation: cifar, cifar100, imagenet, gtsrb, mnist, none or MEANS/STDS. Required "
-                    + "unless the weights were trained by reliant, whose metadata says it.")
-    private String norm;
 
     @Option(names = "--limit", paramLabel = "N", description = "Use only the first N images.")
     private Integer limit;
@@ -139,23 +127,23 @@ public final class HessianCommand implements Callable<Integer> {
         if (dir != null && !Files.isDirectory(dir)) {
             throw new UserException("--out: directory not found: " + dir);
         }
-        Map<String, String> meta = ModelLoader.metadata(weights);
-        Normalization normalization = Normalization.parse(ModelLoader.norm(norm, meta, weights));
-        Graph graph = ModelLoader.load(model, shape.modelOptions(meta, weights), weights);
-        String ds = Datasets.canonicalName(dataset);
-        Dataset images = Datasets.open(ds, data, split);
+        Map<String, String> meta = ModelLoader.metadata(md.weights);
+        Normalization normalization = Normalization.parse(ModelLoader.norm(md.norm, meta, md.weights));
+        Graph graph = ModelLoader.load(md.model, shape.modelOptions(meta, md.weights), md.weights);
+        String ds = Datasets.canonicalName(md.dataset);
+        Dataset images = Datasets.open(ds, md.data, split);
         if (limit != null) {
             images = images.subset(limit);
         }
         Augmentation augmentation = TrainCommand.parseAugment(augment, images.height());
-        shape.requireFits(graph, model, images, normalization);
+        shape.requireFits(graph, md.model, images, normalization);
         Map<String, Double> scales = normalized ? layerScales(graph) : Map.of();
         DiagonalHessian.Settings settings = DiagonalHessian.Settings.of(m, normalization).withConvention(conv)
                 .withBatchSize(batch).withAugmentation(augmentation).withSeed(seed)
                 .withMcSamples(mcSamples == null ? 1 : mcSamples).withBiases(biases).withLayerScales(scales);
 
         stdout.printf(Locale.ROOT, "hessian   %s of %s on %s %s (%d images, norm %s, augment %s), convention %s%s, "
-                        + "seed %d%n", m.label(), model, ds, split, images.size(), normalization.name(), augment,
+                        + "seed %d%n", m.label(), md.model, ds, split, images.size(), normalization.name(), augment,
                 conv.label(), normalized ? ", normalised weights" : "", seed);
         stdout.flush();
         int batches = (images.size() + batch - 1) / batch;
@@ -196,8 +184,8 @@ public final class HessianCommand implements Callable<Integer> {
         meta.put("convention", conv.label());
         meta.put("images", Integer.toString(images));
         meta.put("seed", Long.toString(seed));
-        meta.put("model", model);
-        meta.put("weights", weights.getFileName().toString());
+        meta.put("model", md.model);
+        meta.put("weights", md.weights.getFileName().toString());
         meta.put("dataset", ds);
         meta.put("split", split);
         meta.put("norm", normalization.name());

@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -57,26 +58,18 @@ import picocli.CommandLine.Spec;
             "2:invalid command line"})
 public final class SramCommand implements Callable<Integer> {
 
+    @Mixin
+    private ModelDataOptions md;
+
     @Spec
     private CommandSpec spec;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "NAME",
-            description = "The architecture (e.g. lenet; `reliant eval --help` lists them).")
-    private String model;
 
-    @Option(names = {"-w", "--weights"}, required = true, paramLabel = "FILE.safetensors",
-            description = "The RRAM model's float weights (e.g. from reliant train --weight-noise rram:...).")
-    private Path weights;
 
-    @Option(names = "--dataset", required = true, paramLabel = "NAME",
-            description = "mnist, fashion-mnist, cifar10, cifar100, gtsrb or imagefolder.")
-    private String dataset;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "The data set's directory.")
-    private Path data;
 
     @Option(names = "--train-split", paramLabel = "SPLIT", defaultValue = "train",
             description = "Split to train on (default: ${DEFAULT-VALUE}).")
@@ -92,9 +85,6 @@ public final class SramCommand implements Callable<Integer> {
     @Option(names = "--test-limit", paramLabel = "N", description = "Evaluate on the first N test images only.")
     private Integer testLimit;
 
-    @Option(names = "--norm", paramLabel = "NORM",
-            description = "Input normalisation (default: the weights' metadata; see `reliant train --help`).")
-    private String norm;
 
     @Option(names = "--quant-bits", required = true, paramLabel = "B",
             description = "Bits of the RRAM conv weights: 1, 2, 3, 4 or 8.")
@@ -164,12 +154,12 @@ public final class SramCommand implements Callable<Integer> {
     public Integer call() {
         validate();
         PrintWriter stdout = spec.commandLine().getOut();
-        Map<String, String> meta = ModelLoader.metadata(weights);
-        Normalization normalization = Normalization.parse(ModelLoader.norm(norm, meta, weights));
-        Graph graph = ModelLoader.load(model, ModelLoader.options(meta, null, null, weights), weights);
-        String ds = Datasets.canonicalName(dataset);
-        Dataset train = Datasets.open(ds, data, trainSplit);
-        Dataset test = Datasets.open(ds, data, testSplit);
+        Map<String, String> meta = ModelLoader.metadata(md.weights);
+        Normalization normalization = Normalization.parse(ModelLoader.norm(md.norm, meta, md.weights));
+        Graph graph = ModelLoader.load(md.model, ModelLoader.options(meta, null, null, md.weights), md.weights);
+        String ds = Datasets.canonicalName(md.dataset);
+        Dataset train = Datasets.open(ds, md.data, trainSplit);
+        Dataset test = Datasets.open(ds, md.data, testSplit);
         if (limit != null) {
             train = train.subset(limit);
         }
@@ -193,8 +183,8 @@ public final class SramCommand implements Callable<Integer> {
         int steps = (train.size() + batch - 1) / batch;
         Trainer trainer = new Trainer(backprop, optimizer, Schedules.parse("constant", lr, epochs, steps),
                 new Trainer.Settings(epochs, batch, seed, normalization, null, 0, 256)).perturbation(sram);
-        stdout.printf(Locale.ROOT, "sram      %s from %s on %s (%d train / %d test images), seed %d%n", model,
-                weights, ds, train.size(), test.size(), seed);
+        stdout.printf(Locale.ROOT, "sram      %s from %s on %s (%d train / %d test images), seed %d%n", md.model,
+                md.weights, ds, train.size(), test.size(), seed);
         stdout.printf(Locale.ROOT, "path      %s%n", sram.describe());
         stdout.printf(Locale.ROOT, "optimizer %s lr %s, batch %d, %d epochs (%d steps each)%n", optimizer.name(), lr,
                 batch, epochs, steps);
@@ -243,7 +233,7 @@ public final class SramCommand implements Callable<Integer> {
         });
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
-        meta.put("model", model);
+        meta.put("model", md.model);
         meta.put("dataset", ds);
         meta.put("norm", normalization.name());
         for (String key : List.of("classes", "input_channels", "input_size")) {
@@ -265,7 +255,7 @@ public final class SramCommand implements Callable<Integer> {
         meta.put("accuracy", String.format(Locale.ROOT, "%.2f", t.accuracy()));
         meta.put("seed", Long.toString(seed));
         meta.put("epochs", Integer.toString(epochs));
-        meta.put("training", String.join(" ", "sram", "weights=" + weights.getFileName(), "dataset=" + ds,
+        meta.put("training", String.join(" ", "sram", "weights=" + md.weights.getFileName(), "dataset=" + ds,
                 "limit=" + limit, "epochs=" + epochs, "batch=" + batch, "opt=" + opt, "lr=" + lr,
                 "momentum=" + momentum, "path=" + sram.describe(), "seed=" + seed));
         SafeTensors.writeFloats(out, tensors, meta);
@@ -295,8 +285,8 @@ public final class SramCommand implements Callable<Integer> {
         if (limit != null && limit < 1 || testLimit != null && testLimit < 1) {
             throw new ParameterException(spec.commandLine(), "--limit and --test-limit must be at least 1");
         }
-        if (!WeightFiles.isSafetensors(weights)) {
-            throw new ParameterException(spec.commandLine(), "--weights must be a .safetensors file, got " + weights);
+        if (!WeightFiles.isSafetensors(md.weights)) {
+            throw new ParameterException(spec.commandLine(), "--weights must be a .safetensors file, got " + md.weights);
         }
     }
 }

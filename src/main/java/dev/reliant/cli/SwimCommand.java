@@ -75,26 +75,18 @@ import picocli.CommandLine.Spec;
             "2:invalid command line"})
 public final class SwimCommand implements Callable<Integer> {
 
+    @Mixin
+    private ModelDataOptions md;
+
     @Spec
     private CommandSpec spec;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "NAME",
-            description = "The architecture (e.g. lenet, resnet20; `reliant eval --help` lists them).")
-    private String model;
 
-    @Option(names = {"-w", "--weights"}, required = true, paramLabel = "FILE",
-            description = "The weights: .safetensors or a PyTorch checkpoint (.pth, .pt, .th).")
-    private Path weights;
 
-    @Option(names = "--dataset", required = true, paramLabel = "NAME",
-            description = "cifar10, cifar100, mnist, fashion-mnist, gtsrb or imagefolder.")
-    private String dataset;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "The data set's directory.")
-    private Path data;
 
     @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test",
             description = "Split evaluated (default: ${DEFAULT-VALUE}).")
@@ -103,10 +95,6 @@ public final class SwimCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Evaluate only the first N images.")
     private Integer limit;
 
-    @Option(names = "--norm", paramLabel = "NORM",
-            description = "Input normalisation: cifar, cifar100, imagenet, gtsrb, mnist, none or MEANS/STDS. Required "
-                    + "unless the weights were trained by reliant, whose metadata says it.")
-    private String norm;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "128",
             description = "Images per batch (default: ${DEFAULT-VALUE}).")
@@ -220,22 +208,22 @@ public final class SwimCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Path plotFile = plot != null ? plot : maskPList.size() > 1 ? sibling(out, ".png") : null;
 
-        Map<String, String> meta = ModelLoader.metadata(weights);
-        Normalization normalization = Normalization.parse(ModelLoader.norm(norm, meta, weights));
-        var options = shape.modelOptions(meta, weights);
-        Supplier<Graph> models = () -> ModelLoader.load(model, options, weights);
+        Map<String, String> meta = ModelLoader.metadata(md.weights);
+        Normalization normalization = Normalization.parse(ModelLoader.norm(md.norm, meta, md.weights));
+        var options = shape.modelOptions(meta, md.weights);
+        Supplier<Graph> models = () -> ModelLoader.load(md.model, options, md.weights);
         Graph graph = models.get();
-        String ds = Datasets.canonicalName(dataset);
-        Dataset test = Datasets.open(ds, data, split);
+        String ds = Datasets.canonicalName(md.dataset);
+        Dataset test = Datasets.open(ds, md.data, split);
         if (limit != null) {
             test = test.subset(limit);
         }
-        shape.requireFits(graph, model, test, normalization);
+        shape.requireFits(graph, md.model, test, normalization);
         WriteVerifyMask given = maskFile == null ? null : WriteVerifyMask.load(maskFile);
 
         SwimResults results = SwimResults.open(out, settingsKey(noiseModel), resume, force);
         stdout.printf(Locale.ROOT, "swim      %s on %s %s (%d images, norm %s), noise %s, %d instances, seed %d%n",
-                model, ds, split, test.size(), normalization.name(), noiseModel.describe(), noiseEpochs, seed);
+                md.model, ds, split, test.size(), normalization.name(), noiseModel.describe(), noiseEpochs, seed);
         stdout.printf("runtime   JDK %s, %d thread%s%n", System.getProperty("java.version"), Parallel.threads(),
                 Parallel.threads() == 1 ? "" : "s");
         stdout.flush();
@@ -288,7 +276,7 @@ public final class SwimCommand implements Callable<Integer> {
                 mask = WriteVerifySelection.select(scores, shapes, r.maskP);
                 if (saveMask != null) {
                     mask.save(saveMask, Map.of("method", m.label(), "mask_p", Double.toString(r.maskP),
-                            "model", model, "weights", weights.getFileName().toString()));
+                            "model", md.model, "weights", md.weights.getFileName().toString()));
                 }
             }
             long base = (long) finished * noiseEpochs;
@@ -303,7 +291,7 @@ public final class SwimCommand implements Callable<Integer> {
         bar.finish();
         results.print(stdout);
         if (plotFile != null) {
-            results.plot(plotFile, devVar, writeVar, model);
+            results.plot(plotFile, devVar, writeVar, md.model);
             stdout.printf("plot      %s%n", plotFile);
         }
         stdout.printf("wrote     %s (%d rows)%n", out, results.size());
@@ -317,7 +305,7 @@ public final class SwimCommand implements Callable<Integer> {
             stdout.printf("S         from %s%n", hessian);
             return SwimSensitivity.read(hessian, shapes);
         }
-        Dataset train = Datasets.open(ds, data, trainSplit);
+        Dataset train = Datasets.open(ds, md.data, trainSplit);
         if (trainLimit != null) {
             train = train.subset(trainLimit);
         }
@@ -369,9 +357,9 @@ public final class SwimCommand implements Callable<Integer> {
     /** The settings a resumed file must share with this run. */
     private Map<String, String> settingsKey(NoiseModel noiseModel) {
         Map<String, String> k = new LinkedHashMap<>();
-        k.put("model", model);
-        k.put("weights_file", weights.getFileName().toString());
-        k.put("dataset", Datasets.canonicalName(dataset));
+        k.put("model", md.model);
+        k.put("weights_file", md.weights.getFileName().toString());
+        k.put("dataset", Datasets.canonicalName(md.dataset));
         k.put("split", split);
         k.put("images", limit == null ? "all" : Integer.toString(limit));
         k.put("dev_var", Double.toString(devVar));

@@ -84,6 +84,9 @@ import picocli.CommandLine.Spec;
             "1:unknown model or data set, missing or invalid file, weights or data that do not fit the model",
             "2:invalid command line"})
 public final class VariationCommand implements Callable<Integer> {
+
+    @Mixin
+    private ModelDataOptions md;
     static final List<String> COLUMNS = List.of("model", "weights", "dataset", "split", "images", "noise", "targets",
             "adc", "draws", "seed", "clean_accuracy", "noise_free_accuracy", "mean_accuracy", "std_accuracy", "std_error",
             "min_accuracy", "max_accuracy", "seconds");
@@ -96,20 +99,9 @@ public final class VariationCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "NAME",
-            description = "The architecture (e.g. lenet, vgg9; `reliant eval --help` lists them).")
-    private String model;
 
-    @Option(names = {"-w", "--weights"}, required = true, paramLabel = "FILE",
-            description = "The weights: .safetensors (possibly an SRAM checkpoint) or a PyTorch checkpoint.")
-    private Path weights;
 
-    @Option(names = "--dataset", required = true, paramLabel = "NAME",
-            description = "cifar10, cifar100, mnist, fashion-mnist, gtsrb or imagefolder.")
-    private String dataset;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "The data set's directory.")
-    private Path data;
 
     @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test",
             description = "Split evaluated (default: ${DEFAULT-VALUE}).")
@@ -118,10 +110,6 @@ public final class VariationCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Evaluate only the first N images.")
     private Integer limit;
 
-    @Option(names = "--norm", paramLabel = "NORM",
-            description = "Input normalisation: cifar, cifar100, imagenet, gtsrb, mnist, none or MEANS/STDS. Required "
-                    + "unless the weights' metadata says it.")
-    private String norm;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "128",
             description = "Images per batch (default: ${DEFAULT-VALUE}).")
@@ -166,12 +154,12 @@ public final class VariationCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
-        Map<String, String> meta = ModelLoader.metadata(weights);
-        LinkedHashMap<String, Tensor> tensors = WeightFiles.readFloats(weights);
+        Map<String, String> meta = ModelLoader.metadata(md.weights);
+        LinkedHashMap<String, Tensor> tensors = WeightFiles.readFloats(md.weights);
         boolean sram = SramRecoveredNoise.hasSram(tensors);
         LinkedHashMap<String, Tensor> stateDict = sram ? SramRecoveredNoise.withoutSram(tensors) : tensors;
-        Normalization normalization = Normalization.parse(ModelLoader.norm(norm, meta, weights));
-        ModelOptions options = shape.modelOptions(meta, weights);
+        Normalization normalization = Normalization.parse(ModelLoader.norm(md.norm, meta, md.weights));
+        ModelOptions options = shape.modelOptions(meta, md.weights);
         Supplier<Graph> models = () -> load(options, stateDict);
         Graph graph = models.get();
 
@@ -180,21 +168,21 @@ public final class VariationCommand implements Callable<Integer> {
         Predicate<Parameter> filter = conv ? MonteCarloEvaluator.CONV_ONLY : p -> true;
         List<String> targets = new ArrayList<>(MonteCarloEvaluator.targets(graph, filter).keySet());
         if (targets.isEmpty()) {
-            throw new UserException("model '" + model + "' has no " + (conv ? "conv" : "conv or linear")
+            throw new UserException("model '" + md.model + "' has no " + (conv ? "conv" : "conv or linear")
                     + " weights to perturb");
         }
 
-        String ds = Datasets.canonicalName(dataset);
-        Dataset test = Datasets.open(ds, data, split);
+        String ds = Datasets.canonicalName(md.dataset);
+        Dataset test = Datasets.open(ds, md.data, split);
         if (limit != null) {
             test = test.subset(limit);
         }
-        shape.requireFits(graph, model, test, normalization);
+        shape.requireFits(graph, md.model, test, normalization);
 
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         stdout.printf(Locale.ROOT, "variation %s on %s %s (%d images, norm %s), noise %s, %d draws, seed %d%n",
-                model, ds, split, test.size(), normalization.name(), noiseModel.describe(), draws, seed);
+                md.model, ds, split, test.size(), normalization.name(), noiseModel.describe(), draws, seed);
         stdout.printf("targets   %s (%s)%n", String.join(", ", targets),
                 conv ? "conv only: linear weights stay float and noise-free" : "every conv and linear weight");
         stdout.printf("runtime   JDK %s, %d thread%s%n", System.getProperty("java.version"), Parallel.threads(),
@@ -219,7 +207,7 @@ public final class VariationCommand implements Callable<Integer> {
                 100 * r.min(), 100 * r.max(), draws, r.seconds());
 
         String targetLabel = conv ? "conv" : "conv+linear";
-        List<String> row = List.of(model, weights.getFileName().toString(), ds, split, Integer.toString(test.size()),
+        List<String> row = List.of(md.model, md.weights.getFileName().toString(), ds, split, Integer.toString(test.size()),
                 noiseModel.describe(), targetLabel, adc.label(), Integer.toString(draws), Long.toString(seed), fmt(clean),
                 free == null ? "" : fmt(free), fmt(r.mean()), fmt(r.std()), fmt(r.standardError()), fmt(r.min()),
                 fmt(r.max()), String.format(Locale.ROOT, "%.3f", r.seconds()));
@@ -229,7 +217,7 @@ public final class VariationCommand implements Callable<Integer> {
             List<List<String>> perDraw = new ArrayList<>();
             int[] c = r.correct();
             for (int i = 0; i < c.length; i++) {
-                perDraw.add(List.of(model, weights.getFileName().toString(), ds, split, Integer.toString(test.size()),
+                perDraw.add(List.of(md.model, md.weights.getFileName().toString(), ds, split, Integer.toString(test.size()),
                         noiseModel.describe(), targetLabel, adc.label(), Long.toString(seed), Integer.toString(i),
                         Integer.toString(c[i]), fmt((double) c[i] / r.images())));
             }
@@ -277,7 +265,7 @@ public final class VariationCommand implements Callable<Integer> {
             }
             NoiseModel m = parseNoise();
             if (!(m instanceof RramNoise r)) {
-                throw new ParameterException(spec.commandLine(), "--noise: " + weights.getFileName()
+                throw new ParameterException(spec.commandLine(), "--noise: " + md.weights.getFileName()
                         + " is an SRAM checkpoint; its noise is rram:bits=B,var_scale=V, got '" + noise + "'");
             }
             given = r;
@@ -301,24 +289,24 @@ public final class VariationCommand implements Callable<Integer> {
         try {
             m = SramRecoveredNoise.fromCheckpoint(tensors, meta, v, first);
         } catch (IllegalArgumentException e) {
-            throw new UserException(weights + ": " + e.getMessage(), e);
+            throw new UserException(md.weights + ": " + e.getMessage(), e);
         }
         for (String name : m.sramWeights().keySet()) {
             Tensor t = tensors.get(name);
             if (t.rank() != 4) {
-                throw new UserException(weights + ": SRAM tensor " + name + SramRecoveredNoise.SUFFIX
+                throw new UserException(md.weights + ": SRAM tensor " + name + SramRecoveredNoise.SUFFIX
                         + " belongs to a weight of rank " + t.rank() + ", not a conv weight");
             }
         }
         if (given != null && given.bits() != m.settings().quantBits()) {
-            throw new UserException("--noise has bits=" + given.bits() + " but " + weights.getFileName()
+            throw new UserException("--noise has bits=" + given.bits() + " but " + md.weights.getFileName()
                     + " was trained with " + SramRecoveredNoise.QUANT_BITS + "=" + m.settings().quantBits());
         }
         return m;
     }
 
     private Graph load(ModelOptions options, Map<String, Tensor> stateDict) {
-        return ModelLoader.load(model, options, stateDict, weights);
+        return ModelLoader.load(md.model, options, stateDict, md.weights);
     }
 
     /** Appends rows to a CSV file (created with {@code header}), atomically; returns its data rows. */
