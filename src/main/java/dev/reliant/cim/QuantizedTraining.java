@@ -44,6 +44,18 @@ public final class QuantizedTraining implements WeightPerturbation {
         return quantizer.bits();
     }
 
+    /** Evaluations see the quantized weights without the training noise. */
+    @Override
+    public WeightPerturbation inEvaluation() {
+        return noise == null ? this : new QuantizedTraining(quantized, quantizer, null);
+    }
+
+    private QuantizedTraining(Set<Parameter> parameters, SwimQuantizer quantizer, WeightPerturbation noise) {
+        this.quantizer = quantizer;
+        this.noise = noise;
+        quantized.addAll(parameters);
+    }
+
     @Override
     public boolean appliesTo(Parameter p) {
         return quantized.contains(p) || (noise != null && noise.appliesTo(p));

@@ -5,6 +5,7 @@ import dev.reliant.graph.Node;
 import dev.reliant.ops.Conv2d;
 import dev.reliant.ops.Linear;
 import dev.reliant.ops.Parameter;
+import dev.reliant.ops.Quantize;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,26 @@ public final class QuantizedWeights {
             }
         }
         return out;
+    }
+
+    /**
+     * N of a quantized zoo model (the bits of its {@link Quantize} layer-output nodes), or 0 for
+     * a float model.
+     *
+     * @throws IllegalArgumentException when the nodes disagree
+     */
+    public static int outputBits(Graph graph) {
+        int bits = 0;
+        for (Node node : graph.nodes()) {
+            if (node.op() instanceof Quantize q) {
+                if (bits != 0 && q.bits() != bits) {
+                    throw new IllegalArgumentException(graph.name() + " quantizes layer outputs to both " + bits
+                            + " and " + q.bits() + " bits");
+                }
+                bits = q.bits();
+            }
+        }
+        return bits;
     }
 
     /** Writes q_N of itself into every conv/linear weight and bias of the graph (marking them changed). */

@@ -55,11 +55,10 @@ public final class RramTraining implements WeightPerturbation {
         return sigma;
     }
 
-    /** Conv weights only. */
     /** Evaluations see the deployed (quantized, varied) weights, fresh per test batch. */
     @Override
-    public boolean appliesInEvaluation() {
-        return true;
+    public WeightPerturbation inEvaluation() {
+        return this;
     }
 
     @Override

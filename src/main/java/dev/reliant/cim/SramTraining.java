@@ -146,8 +146,8 @@ public final class SramTraining implements WeightPerturbation {
 
     /** Evaluations see the deployed (quantized, varied) weights, fresh per test batch. */
     @Override
-    public boolean appliesInEvaluation() {
-        return true;
+    public WeightPerturbation inEvaluation() {
+        return this;
     }
 
     @Override

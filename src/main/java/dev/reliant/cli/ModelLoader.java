@@ -1,5 +1,6 @@
 package dev.reliant.cli;
 
+import dev.reliant.cim.QuantizedWeights;
 import dev.reliant.graph.Graph;
 import dev.reliant.graph.StateDictException;
 import dev.reliant.io.SafeTensors;
@@ -61,7 +62,11 @@ final class ModelLoader {
         return load(model, options, WeightFiles.readFloats(weights), weights);
     }
 
-    /** Builds the model and loads {@code stateDict} (read from {@code weights}), with a one-line error when it does not fit. */
+    /**
+     * Builds the model and loads {@code stateDict} (read from {@code weights}), with a one-line
+     * error when it does not fit. A quantized model (qlenet, ...) gets q_N of its weights and
+     * biases, as it computes in the SWIM study; the file holds the float (latent) values.
+     */
     static Graph load(String model, ModelOptions options, Map<String, Tensor> stateDict, Path weights) {
         ModelZoo.Entry entry = ModelZoo.entry(model);
         Graph graph = entry.build(options);
@@ -72,6 +77,10 @@ final class ModelLoader {
             throw new UserException("weights " + weights + " do not fit model '" + model + "': " + p.get(0)
                     + (p.size() > 1 ? " (and " + (p.size() - 1) + " more problem" + (p.size() > 2 ? "s" : "") + ")" : ""),
                     e);
+        }
+        int bits = QuantizedWeights.outputBits(graph);
+        if (bits > 0) {
+            QuantizedWeights.apply(graph, bits);
         }
         return graph;
     }

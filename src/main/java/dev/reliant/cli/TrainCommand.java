@@ -1,5 +1,7 @@
 package dev.reliant.cli;
 
+import dev.reliant.cim.QuantizedTraining;
+import dev.reliant.cim.QuantizedWeights;
 import dev.reliant.cim.RramTraining;
 import dev.reliant.data.Augmentation;
 import dev.reliant.data.Dataset;
@@ -217,11 +219,14 @@ public final class TrainCommand implements Callable<Integer> {
         Trainer.Settings settings = new Trainer.Settings(epochs, batch, seed, normalization, augmentation,
                 labelSmoothing, 256);
         Trainer trainer = new Trainer(backprop, optimizer, sched, settings);
-        if (trainNoise > 0) {
-            trainer.perturbation(WeightPerturbation.swimGaussian(trainNoise));
+        WeightPerturbation hook = trainNoise > 0 ? WeightPerturbation.swimGaussian(trainNoise) : noise;
+        int quantBits = QuantizedWeights.outputBits(graph);
+        if (quantBits > 0) {
+            // a quantized model trains on q_N of its weights and biases (straight-through), noise on top
+            hook = new QuantizedTraining(graph, quantBits, hook);
         }
-        if (noise != null) {
-            trainer.perturbation(noise);
+        if (hook != null) {
+            trainer.perturbation(hook);
         }
         String signature = signature(ds, normalization, k);
         int startEpoch = 0;

@@ -167,7 +167,7 @@ public final class Trainer {
                             ^ i * 0xBF58476D1CE4E5B9L).nextLong()); // its own mask per node and step
                 }
                 optimizer.zeroGrad();
-                float[][] clean = perturb(globalStep * 0x9E3779B97F4A7C15L);
+                float[][] clean = perturb(perturbation, globalStep * 0x9E3779B97F4A7C15L);
                 float[] logits = backprop.forward(batch.images().data(), 0, n);
                 SoftmaxCrossEntropy.Result r = loss.compute(logits, 0, n, batch.labels(), 0, grad, 0);
                 if (!r.isFinite()) {
@@ -194,8 +194,8 @@ public final class Trainer {
 
     /**
      * Loss and top-1 accuracy on a data set in inference mode (running statistics, no dropout, no
-     * perturbation unless it {@link WeightPerturbation#appliesInEvaluation applies in evaluation};
-     * then fresh per batch, seeded from (seed, global step, batch)).
+     * perturbation but the one it {@link WeightPerturbation#inEvaluation applies in evaluation},
+     * fresh per batch, seeded from (seed, global step, batch)).
      */
     public Evaluation evaluate(Dataset data) {
         backprop.setTraining(false);
@@ -203,14 +203,13 @@ public final class Trainer {
         int classes = loss.classes();
         float[] logits = new float[settings.evalBatchSize() * classes];
         SoftmaxCrossEntropy plain = new SoftmaxCrossEntropy(classes);
-        boolean evalPerturbed = perturbation != null && perturbation.appliesInEvaluation();
+        WeightPerturbation inEvaluation = perturbation == null ? null : perturbation.inEvaluation();
         double lossSum = 0;
         int correct = 0;
         for (int b = 0; b < loader.batches(); b++) {
             BatchLoader.Batch batch = loader.batch(b);
             int n = batch.size();
-            float[][] clean = evalPerturbed
-                    ? perturb(globalStep * 0x9E3779B97F4A7C15L ^ (b + 1) * 0xC2B2AE3D27D4EB4FL) : null;
+            float[][] clean = perturb(inEvaluation, globalStep * 0x9E3779B97F4A7C15L ^ (b + 1) * 0xC2B2AE3D27D4EB4FL);
             try {
                 evaluator.run(batch.images().data(), 0, n, logits, 0);
             } finally {
@@ -227,20 +226,20 @@ public final class Trainer {
      * Writes perturbed weights in place and returns the clean values (null without a
      * perturbation); {@code stream} (the step's or the test batch's) and the name select the draws.
      */
-    private float[][] perturb(long stream) {
-        if (perturbation == null) {
+    private float[][] perturb(WeightPerturbation hook, long stream) {
+        if (hook == null) {
             return null;
         }
         List<Parameter> ps = backprop.parameters();
         float[][] clean = new float[ps.size()][];
         for (int i = 0; i < ps.size(); i++) {
             Parameter p = ps.get(i);
-            if (!perturbation.appliesTo(p)) {
+            if (!hook.appliesTo(p)) {
                 continue;
             }
             clean[i] = p.data().clone();
             SplittableRandom rng = new SplittableRandom(settings.seed() ^ stream ^ ((long) p.name().hashCode() << 32));
-            perturbation.perturb(p, clean[i], p.data(), rng);
+            hook.perturb(p, clean[i], p.data(), rng);
             p.markChanged();
         }
         return clean;

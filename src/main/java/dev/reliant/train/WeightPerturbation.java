@@ -34,13 +34,14 @@ public interface WeightPerturbation {
     }
 
     /**
-     * Whether the trainer's evaluations see perturbed weights too, drawn afresh for every test
-     * batch: true for a model whose deployed weights are themselves quantized and varied (the
-     * RRAM model of specs/cim-swim.md B.2, "testing draws fresh noise per test batch"); false by
-     * default, so training noise alone evaluates the clean model.
+     * The perturbation the trainer's evaluations apply, drawn afresh for every test batch, or
+     * null for the clean weights (the default: training noise alone evaluates the clean model).
+     * A model whose deployed weights are themselves quantized and varied returns itself (the
+     * RRAM model of specs/cim-swim.md B.2, "testing draws fresh noise per test batch");
+     * quantization-aware training returns its quantization without the training noise.
      */
-    default boolean appliesInEvaluation() {
-        return false;
+    default WeightPerturbation inEvaluation() {
+        return null;
     }
 
     /**

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,6 +70,23 @@ class TrainCommandTest {
         // eval reads norm, classes and input shape from the weights' metadata and gets the same count
         assertThat(cli.run("eval", "--model", "lenet", "--weights", w.toString(), "--dataset", "fashion-mnist", "--data",
                 SAMPLES.toString(), "--limit", "200")).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("(" + correct + "/200)");
+    }
+
+    @Test
+    void aQuantizedModelTrainsOnQuantizedWeightsAndEvaluatesAsItTrained() throws Exception {
+        Path w = tmp.resolve("qlenet.safetensors");
+        List<String> a = args(w, 4);
+        a.set(a.indexOf("lenet"), "qlenet");
+        assertThat(cli.run(a.toArray(String[]::new))).as(cli.err()).isZero();
+        int correct = Integer.parseInt(SafeTensors.readMetadata(w).get("test_correct"));
+        assertThat(correct).as("4-bit LeNet beats chance (20 of 200)").isGreaterThan(40);
+        // the file keeps the float (latent) weights: more distinct values than 4-bit codes allow
+        float[] conv1 = tensors(w).get("conv1.weight").data();
+        assertThat(IntStream.range(0, conv1.length).mapToObj(i -> conv1[i]).distinct().count()).isGreaterThan(33);
+        // eval quantizes them (q_4) as the trainer's evaluation did, and counts the same
+        assertThat(cli.run("eval", "--model", "qlenet", "--weights", w.toString(), "--dataset", "fashion-mnist",
+                "--data", SAMPLES.toString(), "--limit", "200")).as(cli.err()).isZero();
         assertThat(cli.out()).contains("(" + correct + "/200)");
     }
 
