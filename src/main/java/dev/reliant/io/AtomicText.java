@@ -17,6 +17,12 @@ import java.util.List;
 public final class AtomicText {
     private AtomicText() {}
 
+    /** Writes the content of a file, given the temporary path to write it to. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(Path tmp) throws IOException;
+    }
+
     /**
      * Writes {@code lines}, each ended by a newline, as UTF-8.
      *
@@ -24,11 +30,23 @@ public final class AtomicText {
      * @throws UncheckedIOException {@code cannot write WHAT FILE: reason}; the target is then unchanged
      */
     public static void writeLines(Path file, List<String> lines, String what) {
+        write(file, what, tmp -> Files.writeString(tmp, lines.isEmpty() ? "" : String.join("\n", lines) + "\n",
+                StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Writes any file atomically: {@code content} fills a hidden temporary file beside
+     * {@code file}, which is then renamed over it.
+     *
+     * @param what names the file in the error message ("" for none)
+     * @throws UncheckedIOException {@code cannot write WHAT FILE: reason}; the target is then unchanged
+     */
+    public static void write(Path file, String what, Content content) {
         Path abs = file.toAbsolutePath();
         Path tmp = null;
         try {
             tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".part");
-            Files.writeString(tmp, lines.isEmpty() ? "" : String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+            content.writeTo(tmp);
             try {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -36,7 +54,8 @@ public final class AtomicText {
             }
             tmp = null;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + what + " " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + (what.isEmpty() ? "" : what + " ") + file + ": "
+                    + e.getMessage(), e);
         } finally {
             if (tmp != null) {
                 try {
