@@ -22,6 +22,8 @@ public final class BackwardElementwiseSimd extends BackwardElementwiseDriver {
     private static final int L = S.length();
     /** The species of the striped sums: one lane per stripe. */
     private static final VectorSpecies<Float> STRIPE = FloatVector.SPECIES_256;
+    /** Whether the striped sums may use {@link #STRIPE} beside S ({@link Simd#halfWidthVectorsOk()}). */
+    private static final boolean STRIPED_SIMD = Simd.halfWidthVectorsOk();
     private static final BackwardElementwisePlain TAIL = BackwardElementwisePlain.INSTANCE;
 
     private BackwardElementwiseSimd() {}
@@ -60,6 +62,9 @@ public final class BackwardElementwiseSimd extends BackwardElementwiseDriver {
 
     @Override
     float planeSum(float[] x, int off, int n) {
+        if (!STRIPED_SIMD) {
+            return TAIL.planeSum(x, off, n);
+        }
         FloatVector acc = FloatVector.zero(STRIPE);
         int i = 0;
         for (; i <= n - STRIPES; i += STRIPES) {
@@ -70,6 +75,10 @@ public final class BackwardElementwiseSimd extends BackwardElementwiseDriver {
 
     @Override
     void planeCentredMoments(float[] x, int off, int n, float c, float[] out) {
+        if (!STRIPED_SIMD) {
+            TAIL.planeCentredMoments(x, off, n, c, out);
+            return;
+        }
         FloatVector acc = FloatVector.zero(STRIPE);
         FloatVector accSquares = FloatVector.zero(STRIPE);
         int i = 0;
@@ -84,6 +93,10 @@ public final class BackwardElementwiseSimd extends BackwardElementwiseDriver {
 
     @Override
     void planeGradientSums(float[] dy, int dyOff, float[] x, int xOff, int n, float c, float[] out) {
+        if (!STRIPED_SIMD) {
+            TAIL.planeGradientSums(dy, dyOff, x, xOff, n, c, out);
+            return;
+        }
         FloatVector acc = FloatVector.zero(STRIPE);
         FloatVector accX = FloatVector.zero(STRIPE);
         int i = 0;

@@ -99,6 +99,6 @@ public interface PoolingKernels {
     final class Holder {
         private Holder() {}
 
-        static final PoolingKernels ACTIVE = Simd.enabled() ? PoolingSimd.INSTANCE : PoolingPlain.INSTANCE;
+        static final PoolingKernels ACTIVE = Simd.halfWidthVectorsOk() ? PoolingSimd.INSTANCE : PoolingPlain.INSTANCE;
     }
 }

@@ -21,6 +21,8 @@ public final class Simd {
     /** The kernels are written for at least 8 float lanes (AVX2); narrower hardware runs the twins. */
     private static final boolean WIDE_ENOUGH = MODULE_PRESENT && VectorShapeInfo.bits() >= 256;
     private static final boolean ENABLED = REQUESTED && WIDE_ENOUGH;
+    private static final boolean HALF_WIDTH_OK = ENABLED
+            && halfWidthVectorsSafe(Runtime.version().feature(), VectorShapeInfo.bits());
 
     static {
         if (REQUESTED && !MODULE_PRESENT) {
@@ -36,6 +38,24 @@ public final class Simd {
     /** True when the Vector API kernels are active. */
     public static boolean enabled() {
         return ENABLED;
+    }
+
+    /**
+     * True when kernel families written for 256-bit vectors (the 8-stripe sums of softmax, pooling
+     * and the batch-norm statistics) may run beside the preferred shape. A second vector class
+     * pollutes the type profiles of the shared Vector API methods, and C2 of JDK 17 (17.0.15
+     * measured) then stops intrinsifying the GEMM micro-kernel: ResNet20 training ran about 8×
+     * slower with 512-bit GEMMs and 256-bit reductions in one JVM. Those families run their plain
+     * twins (same bits) instead, unless the preferred shape is 256-bit or the JDK is 25 or newer
+     * (the newest one measured fast; versions in between are untested and take the safe side).
+     */
+    public static boolean halfWidthVectorsOk() {
+        return HALF_WIDTH_OK;
+    }
+
+    /** The rule of {@link #halfWidthVectorsOk()} for a JDK feature version and a preferred vector size. */
+    static boolean halfWidthVectorsSafe(int jdkFeature, int preferredBits) {
+        return preferredBits == 256 || jdkFeature >= 25;
     }
 
     /** True when the SIMD kernels can run (module loaded, vectors wide enough), even if switched off. */

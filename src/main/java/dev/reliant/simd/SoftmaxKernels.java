@@ -47,6 +47,6 @@ public interface SoftmaxKernels {
     final class Holder {
         private Holder() {}
 
-        static final SoftmaxKernels ACTIVE = Simd.enabled() ? SoftmaxSimd.INSTANCE : SoftmaxPlain.INSTANCE;
+        static final SoftmaxKernels ACTIVE = Simd.halfWidthVectorsOk() ? SoftmaxSimd.INSTANCE : SoftmaxPlain.INSTANCE;
     }
 }

@@ -23,6 +23,7 @@ class SimdModeTest {
             System.out.println("elementwise=" + ElementwiseKernels.get().getClass().getSimpleName());
             System.out.println("pooling=" + PoolingKernels.get().getClass().getSimpleName());
             System.out.println("softmax=" + SoftmaxKernels.get().getClass().getSimpleName());
+            System.out.println("halfWidth=" + Simd.halfWidthVectorsOk());
         }
     }
 
@@ -44,7 +45,21 @@ class SimdModeTest {
     void defaultModeUsesTheVectorKernels() throws Exception {
         String out = run("--add-modules", "jdk.incubator.vector");
         assertThat(out).contains("enabled=true", "implementation=simd (", "gemm=GemmSimd", "conv=ConvSimd",
-                "elementwise=ElementwiseSimd", "pooling=PoolingSimd", "softmax=SoftmaxSimd");
+                "elementwise=ElementwiseSimd");
+        // The 256-bit families run their twins where a second vector shape would slow C2 down.
+        boolean halfWidth = out.contains("halfWidth=true");
+        assertThat(out).contains(halfWidth ? "pooling=PoolingSimd" : "pooling=PoolingPlain",
+                halfWidth ? "softmax=SoftmaxSimd" : "softmax=SoftmaxPlain");
+        assertThat(halfWidth).isEqualTo(Simd.halfWidthVectorsSafe(Runtime.version().feature(),
+                jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize()));
+    }
+
+    @Test
+    void halfWidthVectorsRunBesideTheGemmOnlyWhereTheJitCopes() {
+        assertThat(Simd.halfWidthVectorsSafe(17, 256)).isTrue();
+        assertThat(Simd.halfWidthVectorsSafe(17, 512)).isFalse();
+        assertThat(Simd.halfWidthVectorsSafe(21, 512)).isFalse();
+        assertThat(Simd.halfWidthVectorsSafe(25, 512)).isTrue();
     }
 
     @Test
