@@ -5,10 +5,9 @@ import dev.reliant.fault.BerRepeat;
 import dev.reliant.fault.GoldenRun;
 import dev.reliant.simd.Parallel;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -37,8 +36,10 @@ import picocli.CommandLine.Spec;
             "deviation (population, as NumPy's std) of the faulty top-1 accuracy and of the",
             "critical SDC rate (share of images whose top-1 differs from the fault-free one),",
             "the mean DUE rate (NaN or infinite logits) and the mean number of flips. --out",
-            "writes one row per repeat. The same command and seed give the same numbers,",
-            "whatever --threads.",
+            "writes one row per repeat, rewritten after every --block repeats; after an",
+            "interruption the same command with --resume runs only the missing repeats. The",
+            "same command and seed give the same numbers, whatever --threads, --chunk and",
+            "--block.",
         },
         optionListHeading = "%nOptions:%n",
         exitCodeListHeading = "%nExit codes:%n",
@@ -70,8 +71,17 @@ public final class BerCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "REPEATS.csv",
             description = "Write one row per repeat: repeat,faults,images,top1_correct,accuracy,critical,"
-                    + "critical_rate,due,due_rate,masked,non_critical.")
+                    + "critical_rate,due,due_rate,masked,non_critical, then the settings ber,seed,setup.")
     private Path out;
+
+    @Option(names = "--block", paramLabel = "R", defaultValue = "16",
+            description = "Repeats between two writes of --out (default: ${DEFAULT-VALUE}); each block reruns the "
+                    + "fault-free pass once.")
+    private int block;
+
+    @Option(names = "--resume", description = "Continue an interrupted run: keep the rows of --out (same settings "
+            + "required) and run the remaining repeats.")
+    private boolean resume;
 
     @Override
     public Integer call() throws Exception {
@@ -84,13 +94,30 @@ public final class BerCommand implements Callable<Integer> {
         if (chunk < 1) {
             throw new ParameterException(spec.commandLine(), "--chunk must be at least 1, got " + chunk);
         }
+        if (block < 1) {
+            throw new ParameterException(spec.commandLine(), "--block must be at least 1, got " + block);
+        }
+        if (resume && out == null) {
+            throw new ParameterException(spec.commandLine(), "--resume needs --out");
+        }
         if (out != null) {
             Path dir = out.toAbsolutePath().getParent();
             if (dir != null && !Files.isDirectory(dir)) {
                 throw new UserException("--out: directory not found: " + dir);
             }
+            if (Files.isDirectory(out)) {
+                throw new UserException("--out: " + out + " is a directory");
+            }
         }
         inputs.load(spec);
+        BerResults results = out == null ? null : new BerResults(out, ber, seed, inputs.fingerprint());
+        if (resume && Files.exists(out)) {
+            results.readExisting();
+            if (results.rows().size() > repeats) {
+                throw new UserException("--resume: " + out + " has " + results.rows().size() + " repeats, more than --repeat "
+                        + repeats);
+            }
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         BerCampaign campaign = new BerCampaign(inputs.modelWithWeights().get(), inputs.images, inputs.normalization,
@@ -102,18 +129,37 @@ public final class BerCommand implements Callable<Integer> {
         stdout.flush();
         GoldenRun golden = campaign.golden();
         int images = inputs.images.size();
+        List<BerRepeat> rows = new ArrayList<>(results == null ? List.of() : results.rows());
+        int from = rows.size();
+        if (from > 0) {
+            stdout.printf(Locale.ROOT, "resume    %d of %d repeats done in %s%n", from, repeats, out);
+            stdout.flush();
+        }
         long t0 = System.nanoTime();
         long[] last = {t0};
-        List<BerRepeat> rows = campaign.run(repeats, seed, done -> {
-            long now = System.nanoTime();
-            if (now - last[0] >= 10_000_000_000L && done < images) {
-                last[0] = now;
-                double s = (now - t0) / 1e9;
-                stderr.printf(Locale.ROOT, "ber: %d/%d images, about %s left%n", done, images,
-                        CampaignCommand.ProgressLine.duration(s / done * (images - done)));
-                stderr.flush();
-            }
-        });
+        int[] finished = {from};
+        if (from < repeats) {
+            campaign.run(from, repeats, seed, block, done -> {
+                rows.addAll(done);
+                finished[0] += done.size();
+                if (results != null) {
+                    results.add(done);
+                }
+            }, imagesDone -> {
+                long now = System.nanoTime();
+                if (now - last[0] >= 10_000_000_000L) {
+                    last[0] = now;
+                    double total = (double) (repeats - from) * images;
+                    double done = (double) (finished[0] - from) * images
+                            + (double) imagesDone * Math.min(block, repeats - finished[0]);
+                    double s = (now - t0) / 1e9;
+                    stderr.printf(Locale.ROOT, "ber: %d/%d repeats, %.0f%% of the evaluations, about %s left%n",
+                            finished[0], repeats, 100 * done / total,
+                            CampaignCommand.ProgressLine.duration(s / done * (total - done)));
+                    stderr.flush();
+                }
+            });
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         stdout.printf(Locale.ROOT, "golden    top-1 %.2f %% (%d/%d)%n", 100 * golden.accuracy(), golden.top1Correct(),
                 images);
@@ -123,9 +169,12 @@ public final class BerCommand implements Callable<Integer> {
                 100 * std(rows, BerRepeat::criticalRate));
         stdout.printf(Locale.ROOT, "DUE       rate %.4f %% (NaN or infinite logits)%n", 100 * mean(rows, BerRepeat::dueRate));
         stdout.printf(Locale.ROOT, "faults    %.1f flips per repeat on average%n", mean(rows, r -> r.faults()));
-        stdout.printf(Locale.ROOT, "time      %.1f s, %.1f images/s%n", seconds, (double) repeats * images / seconds);
+        stdout.printf(Locale.ROOT, "time      %.1f s, %.1f images/s%n", seconds,
+                (double) (repeats - from) * images / Math.max(seconds, 1e-9));
         if (out != null) {
-            write(out, rows);
+            if (from == repeats) {
+                results.add(List.of()); // nothing left to run: the file is rewritten as it was
+            }
             stdout.printf("repeats   %s%n", out);
         }
         return 0;
@@ -140,23 +189,5 @@ public final class BerCommand implements Callable<Integer> {
         double m = mean(rows, f);
         return Math.sqrt(rows.stream().mapToDouble(r -> (f.applyAsDouble(r) - m) * (f.applyAsDouble(r) - m))
                 .average().orElse(0));
-    }
-
-    private static void write(Path file, List<BerRepeat> rows) throws java.io.IOException {
-        StringBuilder b = new StringBuilder(
-                "repeat,faults,images,top1_correct,accuracy,critical,critical_rate,due,due_rate,masked,non_critical\n");
-        for (BerRepeat r : rows) {
-            var c = r.counts();
-            b.append(String.format(Locale.ROOT, "%d,%d,%d,%d,%.6f,%d,%.6f,%d,%.6f,%d,%d%n", r.repeat(), r.faults(),
-                    c.images(), c.top1Correct(), r.accuracy(), c.critical(), r.criticalRate(), c.due(), r.dueRate(),
-                    c.masked(), c.nonCritical()));
-        }
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
-        try {
-            Files.writeString(tmp, b.toString().replace("\r\n", "\n"), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
@@ -127,10 +128,39 @@ public final class BerCampaign {
         if (repeats < 1) {
             throw new IllegalArgumentException("repeats must be at least 1, got " + repeats);
         }
+        List<BerRepeat> out = new ArrayList<>(repeats);
+        run(0, repeats, seed, repeats, out::addAll, afterChunk);
+        return out;
+    }
+
+    /**
+     * Runs repeats {@code from} to {@code to − 1} in blocks of {@code block} repeats, handing each
+     * finished block's rows (in order) to {@code blockDone}. A repeat's result depends only on the
+     * seed and its number, so a run split into blocks, or resumed from any repeat, gives the rows
+     * of one uninterrupted run. Each block captures the fault-free activations of every chunk
+     * again (one inference per image), so larger blocks cost less and lose more when killed.
+     *
+     * @param afterChunk told the images done in the current block after each chunk
+     */
+    public void run(int from, int to, long seed, int block, Consumer<List<BerRepeat>> blockDone,
+                    IntConsumer afterChunk) {
+        if (from < 0 || to <= from) {
+            throw new IllegalArgumentException("repeats " + from + " to " + to + " is empty");
+        }
+        if (block < 1) {
+            throw new IllegalArgumentException("block must be at least 1 repeat, got " + block);
+        }
+        for (int r0 = from; r0 < to; r0 += block) {
+            blockDone.accept(runBlock(r0, Math.min(to, r0 + block), seed, afterChunk));
+        }
+    }
+
+    private List<BerRepeat> runBlock(int from, int to, long seed, IntConsumer afterChunk) {
         GoldenRun gold = golden();
-        OutcomeCounts[] counts = new OutcomeCounts[repeats];
-        int[] injected = new int[repeats];
-        for (int r = 0; r < repeats; r++) {
+        int n = to - from;
+        OutcomeCounts[] counts = new OutcomeCounts[n];
+        int[] injected = new int[n];
+        for (int r = 0; r < n; r++) {
             counts[r] = new OutcomeCounts();
         }
         int classes = gold.classes();
@@ -141,8 +171,8 @@ public final class BerCampaign {
             int count = Math.min(chunk, data.size() - start);
             data.batch(start, count, norm, input, 0);
             executor.run(input, 0, count, acts);
-            for (int r = 0; r < repeats; r++) {
-                List<BitFault> map = faultMap(seed, r);
+            for (int r = 0; r < n; r++) {
+                List<BitFault> map = faultMap(seed, from + r);
                 injected[r] = map.size();
                 float[] saved = new float[map.size()];
                 BitSet faulty = new BitSet(graph.size());
@@ -176,9 +206,9 @@ public final class BerCampaign {
             }
             afterChunk.accept(start + count);
         }
-        List<BerRepeat> out = new ArrayList<>(repeats);
-        for (int r = 0; r < repeats; r++) {
-            out.add(new BerRepeat(r, injected[r], counts[r]));
+        List<BerRepeat> out = new ArrayList<>(n);
+        for (int r = 0; r < n; r++) {
+            out.add(new BerRepeat(from + r, injected[r], counts[r]));
         }
         return out;
     }

@@ -81,6 +81,35 @@ class BerCommandTest {
     }
 
     @Test
+    void resumeRunsOnlyTheMissingRepeatsAndGivesTheUninterruptedFile() throws Exception {
+        Path whole = tmp.resolve("whole.csv");
+        assertThat(cli.run(args(whole, "1", "30"))).as(cli.err()).isZero();
+        List<String> rows = Files.readAllLines(whole);
+        assertThat(rows.get(0)).endsWith(",ber,seed,setup");
+        // A run killed after three repeats, the fourth row half written.
+        Path cut = tmp.resolve("cut.csv");
+        Files.writeString(cut, String.join("\n", rows.subList(0, 4)) + "\n" + rows.get(4).substring(0, 9));
+        List<String> resumed = args(cut, "2", "7");
+        resumed.addAll(List.of("--resume", "--block", "2"));
+        assertThat(cli.run(resumed)).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("resume    3 of 6 repeats done", "mean +- std over 6 repeats");
+        assertThat(Files.readAllBytes(cut)).isEqualTo(Files.readAllBytes(whole));
+    }
+
+    @Test
+    void resumeRefusesAFileOfOtherSettings() throws Exception {
+        Path csv = tmp.resolve("r.csv");
+        assertThat(cli.run(args(csv, "1", "30"))).as(cli.err()).isZero();
+        byte[] before = Files.readAllBytes(csv);
+        List<String> other = args(csv, "1", "30");
+        other.set(other.indexOf("5"), "6");
+        other.add("--resume");
+        assertThat(cli.run(other)).isEqualTo(1);
+        assertThat(cli.err()).contains("--resume: " + csv + " row 2 field seed is '5', this run has '6'");
+        assertThat(Files.readAllBytes(csv)).isEqualTo(before);
+    }
+
+    @Test
     void badRateIsAUsageError() {
         List<String> a = args(tmp.resolve("x.csv"), "1", "4");
         a.set(a.indexOf("1e-4"), "2");
