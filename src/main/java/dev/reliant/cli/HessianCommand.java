@@ -67,14 +67,9 @@ public final class HessianCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
-
-
-
-
     @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "train",
             description = "train or test (default: ${DEFAULT-VALUE}).")
     private String split;
-
 
     @Option(names = "--limit", paramLabel = "N", description = "Use only the first N images.")
     private Integer limit;

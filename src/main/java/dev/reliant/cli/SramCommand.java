@@ -67,10 +67,6 @@ public final class SramCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
-
-
-
-
     @Option(names = "--train-split", paramLabel = "SPLIT", defaultValue = "train",
             description = "Split to train on (default: ${DEFAULT-VALUE}).")
     private String trainSplit;
@@ -84,7 +80,6 @@ public final class SramCommand implements Callable<Integer> {
 
     @Option(names = "--test-limit", paramLabel = "N", description = "Evaluate on the first N test images only.")
     private Integer testLimit;
-
 
     @Option(names = "--quant-bits", required = true, paramLabel = "B",
             description = "Bits of the RRAM conv weights: 1, 2, 3, 4 or 8.")

@@ -99,17 +99,12 @@ public final class VariationCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     private boolean help;
 
-
-
-
-
     @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test",
             description = "Split evaluated (default: ${DEFAULT-VALUE}).")
     private String split;
 
     @Option(names = "--limit", paramLabel = "N", description = "Evaluate only the first N images.")
     private Integer limit;
-
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "128",
             description = "Images per batch (default: ${DEFAULT-VALUE}).")

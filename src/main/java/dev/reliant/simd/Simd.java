@@ -47,7 +47,7 @@ public final class Simd {
      * measured) then stops intrinsifying the GEMM micro-kernel: ResNet20 training ran about 8×
      * slower with 512-bit GEMMs and 256-bit reductions in one JVM. Those families run their plain
      * twins (same bits) instead, unless the preferred shape is 256-bit or the JDK is 25 or newer
-     * (the newest one measured fast; versions in between are untested and take the safe side).
+     * (25 is the only newer JDK measured; versions 18 to 24 are untested and take the safe side).
      */
     public static boolean halfWidthVectorsOk() {
         return HALF_WIDTH_OK;
