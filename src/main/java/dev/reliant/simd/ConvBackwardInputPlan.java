@@ -124,7 +124,7 @@ final class ConvBackwardInputPlan {
                     int paddedRows = PackedMatrix.ceilDiv(s.inChannelsPerGroup(), GemmSimd.MR) * GemmSimd.MR;
                     for (int g = 0; g < s.groups; g++) {
                         weights[g] = new PackedMatrix(s.inChannelsPerGroup(), k, GemmSimd.MR, GemmSimd.KC,
-                                new float[paddedRows * k], new float[paddedRows]);
+                                new float[paddedRows * k], new float[paddedRows], false);
                     }
                 }
                 int rowsOut = rows.phaseSize[py];

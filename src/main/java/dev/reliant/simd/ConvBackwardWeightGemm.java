@@ -92,7 +92,7 @@ final class ConvBackwardWeightGemm {
                     i * geo.pixels * cin));
             PackedMatrix[] a = new PackedMatrix[s.groups];
             for (int g = 0; g < s.groups; g++) {
-                a[g] = new PackedMatrix(coutG, k, GemmSimd.MR, GemmSimd.KC, aData[g], zeroBias);
+                a[g] = new PackedMatrix(coutG, k, GemmSimd.MR, GemmSimd.KC, aData[g], zeroBias, false);
             }
             int kBlocks = PackedMatrix.ceilDiv(k, GemmSimd.KC);
             Parallel.forEach(s.groups * kBlocks, item -> packGradOut(s, geo, gradOut, gOff, first, a[item / kBlocks],

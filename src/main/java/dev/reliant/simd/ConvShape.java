@@ -94,6 +94,24 @@ public final class ConvShape {
         return inChannelsPerGroup() * kernelHeight * kernelWidth;
     }
 
+    /**
+     * Fewest products in one block sum: an output value's reduction is cut into blocks of whole
+     * input channels with at least this many products each (see {@link ConvKernels}).
+     */
+    public static final int MIN_BLOCK_PRODUCTS = 64;
+
+    /** Input channels per block sum: enough for {@link #MIN_BLOCK_PRODUCTS}, at most the group's. */
+    public int channelsPerBlock() {
+        int taps = kernelHeight * kernelWidth;
+        return Math.max(1, Math.min(inChannelsPerGroup(), (MIN_BLOCK_PRODUCTS + taps - 1) / taps));
+    }
+
+    /** Number of block sums per output value (1 when the group has few input channels). */
+    public int channelBlocks() {
+        int per = channelsPerBlock();
+        return (inChannelsPerGroup() + per - 1) / per;
+    }
+
     /** Number of weights, O·(I/groups)·kh·kw. */
     public int weightCount() {
         return outChannels * depth();

@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  *       edges use the reference rule.</li>
  * </ul>
  * Work is split over (image, group, block of output channels); every output value is the same
- * fma chain as in {@link ConvPlain}.
+ * sum of fma-chain block sums as in {@link ConvPlain}: the GEMM's K blocks are the block sums.
  */
 public final class ConvSimd implements ConvKernels {
     public static final ConvSimd INSTANCE = new ConvSimd();
@@ -41,10 +41,14 @@ public final class ConvSimd implements ConvKernels {
             return new PreparedConv(s, w, b, null, null);
         }
         int coutG = s.outChannelsPerGroup();
+        // The K blocks of the GEMM are the block sums of the arithmetic when there are several.
+        boolean blockSums = s.channelBlocks() > 1;
+        int kc = blockSums ? s.channelsPerBlock() * s.kernelHeight * s.kernelWidth : GemmSimd.KC;
         PackedMatrix[] packed = new PackedMatrix[s.groups];
         for (int g = 0; g < s.groups; g++) {
             float[] groupBias = java.util.Arrays.copyOfRange(b, g * coutG, (g + 1) * coutG);
-            packed[g] = GemmSimd.INSTANCE.pack(w, g * coutG * s.depth(), coutG, s.depth(), s.depth(), groupBias);
+            packed[g] = PackedMatrix.pack(w, g * coutG * s.depth(), coutG, s.depth(), s.depth(), groupBias,
+                    GemmSimd.MR, kc, blockSums);
         }
         return new PreparedConv(s, w, b, packed, shiftedOffsets(s));
     }
@@ -132,13 +136,34 @@ public final class ConvSimd implements ConvKernels {
             }
             int image = inOff + b * s.inputSize();
             int outGroup = outOff + (b * s.outChannels + g * coutG) * s.outPlane();
-            shiftedGemm(conv, g, in, image, r0, r1, out, outGroup);
+            shiftedGemm(conv, g, in, image, r0, r1, 0, s.channelBlocks(), out, outGroup);
         });
     }
 
-    /** Rows [r0, r1) of group g for one image through the shifted-input implicit GEMM. */
+    @Override
+    public void forwardBlock(PreparedConv conv, float[] in, int inOff, int batch, int block, float[] out, int outOff) {
+        ConvShape s = conv.shape;
+        ConvKernels.checkForward(conv, in, inOff, batch, 0, s.outChannels, out, outOff);
+        ConvKernels.checkBlock(conv, block);
+        if (conv.packed == null) {
+            forwardChannels(conv, in, inOff, batch, 0, s.outChannels, out, outOff); // depthwise: one block
+            return;
+        }
+        int coutG = s.outChannelsPerGroup();
+        Parallel.forEach(batch * s.groups, item -> {
+            int g = item % s.groups;
+            int b = item / s.groups;
+            shiftedGemm(conv, g, in, inOff + b * s.inputSize(), 0, coutG, block, block + 1, out,
+                    outOff + (b * s.outChannels + g * coutG) * s.outPlane());
+        });
+    }
+
+    /**
+     * Rows [r0, r1) of group g for one image through the shifted-input implicit GEMM, summing
+     * channel blocks [firstBlock, endBlock) only.
+     */
     private static void shiftedGemm(PreparedConv conv, int g, float[] in, int image, int r0, int r1,
-                                     float[] out, int outGroup) {
+                                     int firstBlock, int endBlock, float[] out, int outGroup) {
         ConvShape s = conv.shape;
         Phases ph = new Phases(s);
         int cinG = s.inChannelsPerGroup();
@@ -147,8 +172,8 @@ public final class ConvSimd implements ConvKernels {
         copyPolyphase(s, in, image + g * cinG * s.inHeight * s.inWidth, cinG, ph, phases);
         int flat = ph.flatOutput(s);
         float[] wide = buf.wide((r1 - r0) * flat);
-        GemmSimd.multiply(conv.packed[g], r0, r1, new ShiftedPanelPacker(phases, conv.shiftedOffsets), flat,
-                wide, -r0 * flat, flat);
+        GemmSimd.multiplyBlocks(conv.packed[g], firstBlock, endBlock, r0, r1,
+                new ShiftedPanelPacker(phases, conv.shiftedOffsets), flat, wide, -r0 * flat, flat);
         for (int r = r0; r < r1; r++) {
             int src = (r - r0) * flat;
             int dst = outGroup + r * s.outPlane();

@@ -131,12 +131,22 @@ public final class GemmSimd implements GemmKernels {
 
     /**
      * Computes rows [rowStart, rowEnd) of C = A·B (n columns) with B packed block by block by {@code b}; the
-     * caller has checked the sizes. A must have been packed by this class (MR-row panels, KC blocks).
+     * caller has checked the sizes. A must have been packed by this class (MR-row panels).
      */
     static void multiply(PackedMatrix a, int rowStart, int rowEnd, BPanelPacker b, int n,
                          float[] c, int cOff, int ldc) {
-        if (a.mr != MR || a.kc != KC) {
-            throw new IllegalArgumentException("A was packed for another kernel (mr " + a.mr + ", kc " + a.kc + ")");
+        multiplyBlocks(a, 0, PackedMatrix.ceilDiv(a.k, a.kc), rowStart, rowEnd, b, n, c, cOff, ldc);
+    }
+
+    /**
+     * Like {@link #multiply} over K blocks [firstBlock, endBlock) of A only. The first of them
+     * starts from the bias when it is block 0 and from +0 otherwise, so with
+     * {@link PackedMatrix#blockSums} a single block gives exactly the block sum the full product adds.
+     */
+    static void multiplyBlocks(PackedMatrix a, int firstBlock, int endBlock, int rowStart, int rowEnd,
+                               BPanelPacker b, int n, float[] c, int cOff, int ldc) {
+        if (a.mr != MR) {
+            throw new IllegalArgumentException("A was packed for another kernel (mr " + a.mr + ")");
         }
         if (rowEnd <= rowStart || n <= 0) {
             return;
@@ -149,14 +159,19 @@ public final class GemmSimd implements GemmKernels {
             return;
         }
         float[] tile = TILE_BUFFER.get();
-        float[] bBlock = blockBuffer(Math.min(KC, k) * PackedMatrix.ceilDiv(Math.min(NC, n), NR) * NR);
+        float[] bBlock = blockBuffer(Math.min(a.kc, k) * PackedMatrix.ceilDiv(Math.min(NC, n), NR) * NR);
         int firstPanel = (rowStart / MR) * MR;
+        int kFirst = firstBlock * a.kc;
+        int kEnd = Math.min(k, endBlock * a.kc);
         for (int n0 = 0; n0 < n; n0 += NC) {
             int nb = Math.min(NC, n - n0);
-            for (int k0 = 0; k0 < k; k0 += KC) {
-                int kb = Math.min(KC, k - k0);
+            for (int k0 = kFirst; k0 < kEnd; k0 += a.kc) {
+                int kb = Math.min(a.kc, k - k0);
                 b.pack(k0, kb, n0, nb, NR, bBlock);
-                boolean load = k0 > 0;
+                // The block's starting value: C (one chain through K), the bias, or +0 (a block sum).
+                boolean load = k0 > kFirst && !a.blockSums;
+                boolean add = k0 > kFirst && a.blockSums;
+                float[] start = k0 == 0 ? a.bias : ZEROS;
                 for (int m0 = firstPanel; m0 < rowEnd; m0 += MC) {
                     int mEnd = Math.min(rowEnd, m0 + MC);
                     for (int j0 = 0; j0 < nb; j0 += NR) {
@@ -167,16 +182,16 @@ public final class GemmSimd implements GemmKernels {
                             int ao = a.panelOffset(k0, r0);
                             int rLo = Math.max(r0, rowStart);
                             int rHi = Math.min(r0 + MR, rowEnd);
+                            int startOff = k0 == 0 ? r0 : 0;
                             if (rLo == r0 && rHi == r0 + MR && cols == NR) {
-                                kernel(a.data, ao, bBlock, bo, kb, c, cTile + r0 * ldc, ldc,
-                                        load, a.bias, r0);
+                                kernel(a.data, ao, bBlock, bo, kb, c, cTile + r0 * ldc, ldc, load, add, start, startOff);
                             } else {
-                                if (load) {
+                                if (load || add) {
                                     for (int r = rLo; r < rHi; r++) {
                                         System.arraycopy(c, cTile + r * ldc, tile, (r - r0) * NR, cols);
                                     }
                                 }
-                                kernel(a.data, ao, bBlock, bo, kb, tile, 0, NR, load, a.bias, r0);
+                                kernel(a.data, ao, bBlock, bo, kb, tile, 0, NR, load, add, start, startOff);
                                 for (int r = rLo; r < rHi; r++) {
                                     System.arraycopy(tile, (r - r0) * NR, c, cTile + r * ldc, cols);
                                 }
@@ -188,16 +203,19 @@ public final class GemmSimd implements GemmKernels {
         }
     }
 
+    /** The +0 starting values of a block sum (MR rows). */
+    private static final float[] ZEROS = new float[Math.max(MR, 16)];
+
     private static void kernel(float[] a, int ao, float[] b, int bo, int kb,
-                               float[] c, int co, int ldc, boolean load, float[] bias, int biasOff) {
+                               float[] c, int co, int ldc, boolean load, boolean add, float[] bias, int biasOff) {
         if (MR == 4 && NV == 3) {
-            kernel4x3v(a, ao, b, bo, kb, c, co, ldc, load, bias, biasOff);
+            kernel4x3v(a, ao, b, bo, kb, c, co, ldc, load, add, bias, biasOff);
         } else if (MR == 6 && NV == 2) {
-            kernel6x2v(a, ao, b, bo, kb, c, co, ldc, load, bias, biasOff);
+            kernel6x2v(a, ao, b, bo, kb, c, co, ldc, load, add, bias, biasOff);
         } else if (MR == 8 && NV == 2) {
-            kernel8x2v(a, ao, b, bo, kb, c, co, ldc, load, bias, biasOff);
+            kernel8x2v(a, ao, b, bo, kb, c, co, ldc, load, add, bias, biasOff);
         } else if (MR == 12 && NV == 2) {
-            kernel12x2v(a, ao, b, bo, kb, c, co, ldc, load, bias, biasOff);
+            kernel12x2v(a, ao, b, bo, kb, c, co, ldc, load, add, bias, biasOff);
         } else {
             throw new IllegalStateException("no kernel for tile " + MR + "x" + NR);
         }
@@ -205,7 +223,7 @@ public final class GemmSimd implements GemmKernels {
 
     /** 4 rows × 3 vectors: 12 accumulators, k-loop of broadcast A × vector B. */
     private static void kernel4x3v(float[] a, int ao, float[] b, int bo, int kb,
-                                  float[] c, int co, int ldc, boolean load, float[] bias, int biasOff) {
+                                  float[] c, int co, int ldc, boolean load, boolean add, float[] bias, int biasOff) {
         FloatVector c0_0, c0_1, c0_2;
         FloatVector c1_0, c1_1, c1_2;
         FloatVector c2_0, c2_1, c2_2;
@@ -260,6 +278,20 @@ public final class GemmSimd implements GemmKernels {
             ao += 4;
             bo += 3 * L;
         }
+        if (add) {
+            c0_0 = FloatVector.fromArray(F, c, co + 0 * ldc).add(c0_0);
+            c0_1 = FloatVector.fromArray(F, c, co + 0 * ldc + 1 * L).add(c0_1);
+            c0_2 = FloatVector.fromArray(F, c, co + 0 * ldc + 2 * L).add(c0_2);
+            c1_0 = FloatVector.fromArray(F, c, co + 1 * ldc).add(c1_0);
+            c1_1 = FloatVector.fromArray(F, c, co + 1 * ldc + 1 * L).add(c1_1);
+            c1_2 = FloatVector.fromArray(F, c, co + 1 * ldc + 2 * L).add(c1_2);
+            c2_0 = FloatVector.fromArray(F, c, co + 2 * ldc).add(c2_0);
+            c2_1 = FloatVector.fromArray(F, c, co + 2 * ldc + 1 * L).add(c2_1);
+            c2_2 = FloatVector.fromArray(F, c, co + 2 * ldc + 2 * L).add(c2_2);
+            c3_0 = FloatVector.fromArray(F, c, co + 3 * ldc).add(c3_0);
+            c3_1 = FloatVector.fromArray(F, c, co + 3 * ldc + 1 * L).add(c3_1);
+            c3_2 = FloatVector.fromArray(F, c, co + 3 * ldc + 2 * L).add(c3_2);
+        }
         c0_0.intoArray(c, co + 0 * ldc);
         c0_1.intoArray(c, co + 0 * ldc + 1 * L);
         c0_2.intoArray(c, co + 0 * ldc + 2 * L);
@@ -276,7 +308,7 @@ public final class GemmSimd implements GemmKernels {
 
     /** 6 rows × 2 vectors: 12 accumulators, k-loop of broadcast A × vector B. */
     private static void kernel6x2v(float[] a, int ao, float[] b, int bo, int kb,
-                                  float[] c, int co, int ldc, boolean load, float[] bias, int biasOff) {
+                                  float[] c, int co, int ldc, boolean load, boolean add, float[] bias, int biasOff) {
         FloatVector c0_0, c0_1;
         FloatVector c1_0, c1_1;
         FloatVector c2_0, c2_1;
@@ -334,6 +366,20 @@ public final class GemmSimd implements GemmKernels {
             ao += 6;
             bo += 2 * L;
         }
+        if (add) {
+            c0_0 = FloatVector.fromArray(F, c, co + 0 * ldc).add(c0_0);
+            c0_1 = FloatVector.fromArray(F, c, co + 0 * ldc + 1 * L).add(c0_1);
+            c1_0 = FloatVector.fromArray(F, c, co + 1 * ldc).add(c1_0);
+            c1_1 = FloatVector.fromArray(F, c, co + 1 * ldc + 1 * L).add(c1_1);
+            c2_0 = FloatVector.fromArray(F, c, co + 2 * ldc).add(c2_0);
+            c2_1 = FloatVector.fromArray(F, c, co + 2 * ldc + 1 * L).add(c2_1);
+            c3_0 = FloatVector.fromArray(F, c, co + 3 * ldc).add(c3_0);
+            c3_1 = FloatVector.fromArray(F, c, co + 3 * ldc + 1 * L).add(c3_1);
+            c4_0 = FloatVector.fromArray(F, c, co + 4 * ldc).add(c4_0);
+            c4_1 = FloatVector.fromArray(F, c, co + 4 * ldc + 1 * L).add(c4_1);
+            c5_0 = FloatVector.fromArray(F, c, co + 5 * ldc).add(c5_0);
+            c5_1 = FloatVector.fromArray(F, c, co + 5 * ldc + 1 * L).add(c5_1);
+        }
         c0_0.intoArray(c, co + 0 * ldc);
         c0_1.intoArray(c, co + 0 * ldc + 1 * L);
         c1_0.intoArray(c, co + 1 * ldc);
@@ -350,7 +396,7 @@ public final class GemmSimd implements GemmKernels {
 
     /** 8 rows × 2 vectors: 16 accumulators, k-loop of broadcast A × vector B. */
     private static void kernel8x2v(float[] a, int ao, float[] b, int bo, int kb,
-                                  float[] c, int co, int ldc, boolean load, float[] bias, int biasOff) {
+                                  float[] c, int co, int ldc, boolean load, boolean add, float[] bias, int biasOff) {
         FloatVector c0_0, c0_1;
         FloatVector c1_0, c1_1;
         FloatVector c2_0, c2_1;
@@ -424,6 +470,24 @@ public final class GemmSimd implements GemmKernels {
             ao += 8;
             bo += 2 * L;
         }
+        if (add) {
+            c0_0 = FloatVector.fromArray(F, c, co + 0 * ldc).add(c0_0);
+            c0_1 = FloatVector.fromArray(F, c, co + 0 * ldc + 1 * L).add(c0_1);
+            c1_0 = FloatVector.fromArray(F, c, co + 1 * ldc).add(c1_0);
+            c1_1 = FloatVector.fromArray(F, c, co + 1 * ldc + 1 * L).add(c1_1);
+            c2_0 = FloatVector.fromArray(F, c, co + 2 * ldc).add(c2_0);
+            c2_1 = FloatVector.fromArray(F, c, co + 2 * ldc + 1 * L).add(c2_1);
+            c3_0 = FloatVector.fromArray(F, c, co + 3 * ldc).add(c3_0);
+            c3_1 = FloatVector.fromArray(F, c, co + 3 * ldc + 1 * L).add(c3_1);
+            c4_0 = FloatVector.fromArray(F, c, co + 4 * ldc).add(c4_0);
+            c4_1 = FloatVector.fromArray(F, c, co + 4 * ldc + 1 * L).add(c4_1);
+            c5_0 = FloatVector.fromArray(F, c, co + 5 * ldc).add(c5_0);
+            c5_1 = FloatVector.fromArray(F, c, co + 5 * ldc + 1 * L).add(c5_1);
+            c6_0 = FloatVector.fromArray(F, c, co + 6 * ldc).add(c6_0);
+            c6_1 = FloatVector.fromArray(F, c, co + 6 * ldc + 1 * L).add(c6_1);
+            c7_0 = FloatVector.fromArray(F, c, co + 7 * ldc).add(c7_0);
+            c7_1 = FloatVector.fromArray(F, c, co + 7 * ldc + 1 * L).add(c7_1);
+        }
         c0_0.intoArray(c, co + 0 * ldc);
         c0_1.intoArray(c, co + 0 * ldc + 1 * L);
         c1_0.intoArray(c, co + 1 * ldc);
@@ -444,7 +508,7 @@ public final class GemmSimd implements GemmKernels {
 
     /** 12 rows × 2 vectors: 24 accumulators, k-loop of broadcast A × vector B. */
     private static void kernel12x2v(float[] a, int ao, float[] b, int bo, int kb,
-                                  float[] c, int co, int ldc, boolean load, float[] bias, int biasOff) {
+                                  float[] c, int co, int ldc, boolean load, boolean add, float[] bias, int biasOff) {
         FloatVector c0_0, c0_1;
         FloatVector c1_0, c1_1;
         FloatVector c2_0, c2_1;
@@ -549,6 +613,32 @@ public final class GemmSimd implements GemmKernels {
             c11_1 = a11.fma(b1, c11_1);
             ao += 12;
             bo += 2 * L;
+        }
+        if (add) {
+            c0_0 = FloatVector.fromArray(F, c, co + 0 * ldc).add(c0_0);
+            c0_1 = FloatVector.fromArray(F, c, co + 0 * ldc + 1 * L).add(c0_1);
+            c1_0 = FloatVector.fromArray(F, c, co + 1 * ldc).add(c1_0);
+            c1_1 = FloatVector.fromArray(F, c, co + 1 * ldc + 1 * L).add(c1_1);
+            c2_0 = FloatVector.fromArray(F, c, co + 2 * ldc).add(c2_0);
+            c2_1 = FloatVector.fromArray(F, c, co + 2 * ldc + 1 * L).add(c2_1);
+            c3_0 = FloatVector.fromArray(F, c, co + 3 * ldc).add(c3_0);
+            c3_1 = FloatVector.fromArray(F, c, co + 3 * ldc + 1 * L).add(c3_1);
+            c4_0 = FloatVector.fromArray(F, c, co + 4 * ldc).add(c4_0);
+            c4_1 = FloatVector.fromArray(F, c, co + 4 * ldc + 1 * L).add(c4_1);
+            c5_0 = FloatVector.fromArray(F, c, co + 5 * ldc).add(c5_0);
+            c5_1 = FloatVector.fromArray(F, c, co + 5 * ldc + 1 * L).add(c5_1);
+            c6_0 = FloatVector.fromArray(F, c, co + 6 * ldc).add(c6_0);
+            c6_1 = FloatVector.fromArray(F, c, co + 6 * ldc + 1 * L).add(c6_1);
+            c7_0 = FloatVector.fromArray(F, c, co + 7 * ldc).add(c7_0);
+            c7_1 = FloatVector.fromArray(F, c, co + 7 * ldc + 1 * L).add(c7_1);
+            c8_0 = FloatVector.fromArray(F, c, co + 8 * ldc).add(c8_0);
+            c8_1 = FloatVector.fromArray(F, c, co + 8 * ldc + 1 * L).add(c8_1);
+            c9_0 = FloatVector.fromArray(F, c, co + 9 * ldc).add(c9_0);
+            c9_1 = FloatVector.fromArray(F, c, co + 9 * ldc + 1 * L).add(c9_1);
+            c10_0 = FloatVector.fromArray(F, c, co + 10 * ldc).add(c10_0);
+            c10_1 = FloatVector.fromArray(F, c, co + 10 * ldc + 1 * L).add(c10_1);
+            c11_0 = FloatVector.fromArray(F, c, co + 11 * ldc).add(c11_0);
+            c11_1 = FloatVector.fromArray(F, c, co + 11 * ldc + 1 * L).add(c11_1);
         }
         c0_0.intoArray(c, co + 0 * ldc);
         c0_1.intoArray(c, co + 0 * ldc + 1 * L);

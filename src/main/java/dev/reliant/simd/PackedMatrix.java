@@ -12,6 +12,10 @@ package dev.reliant.simd;
  *
  * <p>An optional per-row bias (zero-padded to whole panels) is the starting value of every
  * dot product, which folds the bias add into the GEMM.
+ *
+ * <p>With {@code blockSums} the K blocks are also the blocks of the arithmetic: each block after
+ * the first is summed from +0 on its own and then added to the running value, instead of
+ * continuing one fma chain through all of K (the convolution's block sums, {@link ConvKernels}).
  */
 public final class PackedMatrix {
     final int m;
@@ -21,8 +25,10 @@ public final class PackedMatrix {
     final int paddedRows;
     final float[] data;
     final float[] bias;
+    final boolean blockSums;
 
-    PackedMatrix(int m, int k, int mr, int kc, float[] data, float[] bias) {
+    PackedMatrix(int m, int k, int mr, int kc, float[] data, float[] bias, boolean blockSums) {
+        this.blockSums = blockSums;
         this.m = m;
         this.k = k;
         this.mr = mr;
@@ -34,6 +40,12 @@ public final class PackedMatrix {
 
     /** Packs A (m × k, row-major with leading dimension lda, from aOff) and an optional bias. */
     static PackedMatrix pack(float[] a, int aOff, int m, int k, int lda, float[] bias, int mr, int kc) {
+        return pack(a, aOff, m, k, lda, bias, mr, kc, false);
+    }
+
+    /** As {@link #pack(float[], int, int, int, int, float[], int, int)}, with K blocks that are block sums. */
+    static PackedMatrix pack(float[] a, int aOff, int m, int k, int lda, float[] bias, int mr, int kc,
+                             boolean blockSums) {
         Checks.matrix("A", a, aOff, m, k, lda);
         if (bias != null && bias.length < m) {
             throw new IllegalArgumentException("bias: expected at least " + m + " values, got " + bias.length);
@@ -56,7 +68,7 @@ public final class PackedMatrix {
         if (bias != null) {
             System.arraycopy(bias, 0, paddedBias, 0, m);
         }
-        return new PackedMatrix(m, k, mr, kc, data, paddedBias);
+        return new PackedMatrix(m, k, mr, kc, data, paddedBias, blockSums);
     }
 
     /** Offset of the panel starting at row {@code r0} within the K block starting at {@code k0}. */

@@ -70,7 +70,7 @@ public final class TwinComparison {
             ConvShape.of(3, 32, 32, 16, 3, 1, 1), ConvShape.of(16, 9, 9, 33, 3, 2, 1), ConvShape.of(7, 15, 17, 9, 1, 1, 0),
             ConvShape.of(5, 17, 8, 13, 5, 1, 2), new ConvShape(6, 11, 13, 6, 3, 3, 1, 1, 2, 2, 2, 2, 1),
             ConvShape.grouped(6, 12, 10, 9, 3, 1, 1, 3), ConvShape.grouped(17, 33, 33, 17, 3, 1, 1, 17),
-            ConvShape.grouped(8, 15, 15, 8, 3, 2, 1, 8)};
+            ConvShape.grouped(8, 15, 15, 8, 3, 2, 1, 8), ConvShape.of(20, 7, 7, 12, 3, 1, 1)};
         long values = 0;
         for (ConvShape s : shapes) {
             int batch = 3;

@@ -31,7 +31,11 @@ class ConvKernelsTest {
                 Arguments.of(17, 33, 33, 17, 3, 3, 2, 1, 1, 17, 2),  // depthwise stride 2
                 Arguments.of(3, 20, 20, 3, 5, 5, 1, 2, 1, 3, 1),     // depthwise 5x5
                 Arguments.of(4, 9, 9, 8, 3, 3, 1, 1, 1, 4, 2),       // depthwise multiplier 2 (grouped GEMM)
-                Arguments.of(33, 9, 7, 100, 3, 3, 1, 1, 1, 1, 1),    // K = 297 > one K block, M = 100
+                Arguments.of(33, 9, 7, 100, 3, 3, 1, 1, 1, 1, 1),    // K = 297 > one K block, M = 100, 5 block sums
+                Arguments.of(16, 8, 8, 32, 3, 3, 1, 1, 1, 1, 2),     // 2 block sums of 8 channels
+                Arguments.of(20, 6, 6, 8, 3, 3, 1, 1, 1, 2, 2),      // groups 2, 10 channels each: blocks of 8 and 2
+                Arguments.of(130, 5, 5, 7, 1, 1, 1, 0, 1, 1, 2),     // 1x1, blocks of 64, 64 and 2 channels
+                Arguments.of(3, 15, 15, 8, 7, 7, 2, 3, 1, 1, 1),     // 7x7 stem: blocks of 2 and 1 channels
                 Arguments.of(3, 3, 3, 4, 3, 3, 3, 0, 1, 1, 1),       // output 1x1
                 Arguments.of(2, 5, 5, 3, 2, 3, 2, 1, 1, 1, 2));      // rectangular kernel, stride 2
     }
@@ -92,6 +96,49 @@ class ConvKernelsTest {
             }
         }
         return out;
+    }
+
+    @Test
+    void blockSumsAddedInOrderGiveTheForwardBitForBit() {
+        for (ConvShape s : new ConvShape[] {shape(16, 8, 8, 32, 3, 3, 1, 1, 1, 1), shape(33, 9, 7, 20, 3, 3, 2, 1, 1, 1),
+                shape(20, 6, 6, 8, 3, 3, 1, 1, 1, 2), shape(130, 5, 5, 7, 1, 1, 1, 0, 1, 1),
+                shape(8, 7, 7, 8, 3, 3, 1, 1, 1, 8), shape(3, 9, 9, 4, 3, 3, 1, 1, 1, 1)}) {
+            Random rnd = new Random(s.toString().hashCode());
+            float[] weight = gaussian(rnd, s.weightCount());
+            float[] bias = gaussian(rnd, s.outChannels);
+            float[] in = gaussian(rnd, 3 * s.inputSize() + 1);
+            float[][] blocks = new float[s.channelBlocks()][];
+            for (ConvKernels k : new ConvKernels[] {ConvSimd.INSTANCE, ConvPlain.INSTANCE}) {
+                PreparedConv conv = k.prepare(s, weight, 0, bias);
+                float[] full = new float[3 * s.outputSize()];
+                k.forward(conv, in, 1, 3, full, 0);
+                float[] sum = null;
+                for (int block = 0; block < s.channelBlocks(); block++) {
+                    float[] part = new float[full.length + 2];
+                    k.forwardBlock(conv, in, 1, 3, block, part, 2);
+                    float[] p = Arrays.copyOfRange(part, 2, part.length);
+                    if (blocks[block] == null) {
+                        blocks[block] = p;
+                    } else {
+                        BitAssert.assertBitIdentical(blocks[block], p, s + " block " + block + ": simd vs plain");
+                    }
+                    if (sum == null) {
+                        sum = p.clone();
+                    } else {
+                        for (int i = 0; i < sum.length; i++) {
+                            sum[i] = sum[i] + p[i];
+                        }
+                    }
+                }
+                BitAssert.assertBitIdentical(full, sum, s + " " + k.name() + ": blocks summed vs forward");
+                assertThatThrownBy(() -> k.forwardBlock(conv, in, 1, 3, s.channelBlocks(), full, 0))
+                        .hasMessageContaining("channel block");
+            }
+        }
+        assertThat(shape(16, 8, 8, 32, 3, 3, 1, 1, 1, 1).channelBlocks()).isEqualTo(2);
+        assertThat(shape(64, 8, 8, 64, 3, 3, 1, 1, 1, 1).channelBlocks()).isEqualTo(8);
+        assertThat(shape(3, 8, 8, 16, 3, 3, 1, 1, 1, 1).channelBlocks()).isEqualTo(1);
+        assertThat(shape(130, 5, 5, 7, 1, 1, 1, 0, 1, 1).channelBlocks()).isEqualTo(3);
     }
 
     @Test
