@@ -5,6 +5,7 @@ import dev.reliant.data.Normalization;
 import dev.reliant.graph.Activations;
 import dev.reliant.graph.Executor;
 import dev.reliant.graph.Graph;
+import dev.reliant.ops.Conv2d;
 import dev.reliant.simd.Parallel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,8 +30,9 @@ import java.util.function.Supplier;
  * caller then (to be journaled), in list order.
  *
  * <p><b>Sizes.</b> A chunk holds as many images as fit a golden cache of about 256 MB (at most
- * 1/16 of the heap, 1 to 256 images): ResNet20 on CIFAR-10 needs about 1.5 MB per image in
- * exact mode, so 128 images per chunk. A block holds {@value #DEFAULT_BLOCK} faults: a
+ * 1/16 of the heap, 1 to 256 images), counting the convolutions' block sums the fast path may
+ * keep: ResNet20 on CIFAR-10 needs about 1.5 MB per image for the node outputs and 2.4 MB for
+ * the block sums in exact mode, so about 65 images per chunk. A block holds {@value #DEFAULT_BLOCK} faults: a
  * recapture costs one inference per image while a fault costs between almost nothing (masked
  * at the faulty node) and the rest of the network per image, typically a fifth of an inference
  * for the published ResNet20 list, so the recapture stays a few percent of the work, while a
@@ -119,6 +121,10 @@ public final class CampaignEngine {
         for (int i = 0; i < g.size(); i++) {
             if (ex.storageOf(i) == i) {
                 perImage += 4L * g.node(i).outputSize();
+                // The fast path may also keep a convolution's fault-free block sums (FastPathEngine).
+                if (g.node(i).op() instanceof Conv2d conv && conv.shape().channelBlocks() > 1) {
+                    perImage += 4L * conv.shape().channelBlocks() * g.node(i).outputSize();
+                }
             }
         }
         long budget = Math.min(CACHE_BYTES, Runtime.getRuntime().maxMemory() / 16);

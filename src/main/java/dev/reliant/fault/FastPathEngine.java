@@ -4,10 +4,19 @@ import dev.reliant.graph.Executor;
 import dev.reliant.graph.Graph;
 import dev.reliant.graph.Node;
 import dev.reliant.ops.Add;
+import dev.reliant.ops.AvgPool2d;
 import dev.reliant.ops.BatchNorm2d;
 import dev.reliant.ops.Conv2d;
+import dev.reliant.ops.Dropout;
+import dev.reliant.ops.Identity;
+import dev.reliant.ops.MaxPool2d;
 import dev.reliant.ops.Op;
+import dev.reliant.ops.OptionAShortcut;
 import dev.reliant.ops.ReLU;
+import dev.reliant.ops.ReLU6;
+import dev.reliant.simd.ConvKernels;
+import dev.reliant.simd.ConvShape;
+import dev.reliant.simd.PreparedConv;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,6 +37,12 @@ import java.util.function.IntSupplier;
  *       input (dirty values from the faulty buffers, clean ones from the golden cache), the node
  *       is computed on that packed batch, and the images whose output came out bit-identical
  *       drop out. When no dirty buffer is left the fault is masked for the rest of the chunk.</li>
+ *   <li>While the dirty images differ from the golden ones in a single channel (after a
+ *       convolution weight fault, through per-channel nodes: ReLU, batch norm, add, pooling,
+ *       the option-A shortcut), the next convolution recomputes only the channel block holding
+ *       that channel ({@link ConvKernels#forwardBlock}) and adds it to the chunk's golden block
+ *       sums of the other blocks, in the order the forward adds them: the same bits for a
+ *       fraction of the work.</li>
  *   <li>Images dirty at the output are classified from their faulty logits; every other image
  *       scores {@link GoldenRun#unchangedOutcome}.</li>
  * </ol>
@@ -63,6 +78,8 @@ final class FastPathEngine {
     private int[][] dirty;
     private final int[] count;
     private final float[][] values;
+    /** Per node with dirty images, the one channel in which they differ from golden, or −1 (several or unknown). */
+    private final int[] dirtyChannel;
     private int[] union = new int[0];
     /** The corrupted values of the dirty images of a value fault. */
     private float[] corrupted = new float[0];
@@ -110,6 +127,7 @@ final class FastPathEngine {
         this.dirty = new int[n][];
         this.count = new int[n];
         this.values = new float[n][];
+        this.dirtyChannel = new int[n];
     }
 
     /** What a transient fault makes of one value of a node's output, given the fault-free value. */
@@ -162,7 +180,7 @@ final class FastPathEngine {
         try {
             int live = restart.getAsInt() > 0 ? 1 : 0;
             for (int t = 0; t < nodes.length && live > 0; t++) {
-                live += step(nodes[t], g);
+                live += step(nodes[t], chunk);
             }
             int m = count[outputRoot];
             int[] images = dirty[outputRoot];
@@ -207,6 +225,8 @@ final class FastPathEngine {
             }
             values[f] = out;
         }
+        int[] shape = graph.node(f).outputShape();
+        dirtyChannel[f] = shape.length == 3 ? offset / (shape[1] * shape[2]) : -1;
         count[f] = m;
         return m;
     }
@@ -219,7 +239,9 @@ final class FastPathEngine {
         float[] gf = g[f];
         int[] d = dirty[f];
         int m = 0;
+        dirtyChannel[f] = -1;
         if (fault.outChannel() >= 0 && fault.node() == f) {
+            dirtyChannel[f] = fault.outChannel();
             Conv2d conv = (Conv2d) graph.node(f).op();
             int plane = size / conv.shape().outChannels;
             int o = fault.outChannel();
@@ -271,7 +293,8 @@ final class FastPathEngine {
      * Computes node i for the images dirty in any of its inputs; returns the change in the
      * number of live dirty buffers (+1 if i is dirty, −1 for each input buffer released).
      */
-    private int step(int i, float[][] g) {
+    private int step(int i, GoldenChunk chunk) {
+        float[][] g = chunk.outputs();
         int[] roots = inputRoots[i];
         int u = union(roots);
         if (u == 0) {
@@ -290,7 +313,13 @@ final class FastPathEngine {
         }
         int size = sizes[i];
         float[] out = take(u * size);
-        compute(i, ins, u, out);
+        int channel = singleDirtyChannel(roots);
+        if (channel >= 0 && graph.node(i).op() instanceof Conv2d conv && conv.shape().channelBlocks() > 1) {
+            computeOneBlock(i, conv, channel, ins[0], u, out, chunk);
+        } else {
+            compute(i, ins, u, out);
+        }
+        dirtyChannel[i] = channelAfter(i, channel);
         for (int j = 0; j < roots.length; j++) {
             if (gathered[j]) {
                 give(ins[j]);
@@ -323,6 +352,77 @@ final class FastPathEngine {
             }
         }
         return change;
+    }
+
+    /** The one channel in which every dirty input differs from golden, or −1. */
+    private int singleDirtyChannel(int[] roots) {
+        int channel = -1;
+        for (int r : roots) {
+            if (count[r] > 0) {
+                if (dirtyChannel[r] < 0 || channel >= 0 && dirtyChannel[r] != channel) {
+                    return -1;
+                }
+                channel = dirtyChannel[r];
+            }
+        }
+        return channel;
+    }
+
+    /** The channel in which node i's output differs when its inputs differ in {@code channel} only, or −1. */
+    private int channelAfter(int i, int channel) {
+        if (channel < 0) {
+            return -1;
+        }
+        Op op = graph.node(i).op();
+        if (op instanceof ReLU || op instanceof ReLU6 || op instanceof BatchNorm2d || op instanceof Add
+                || op instanceof MaxPool2d || op instanceof AvgPool2d || op instanceof Identity
+                || op instanceof Dropout) {
+            return graph.node(i).outputShape().length == 3 ? channel : -1;
+        }
+        if (op instanceof OptionAShortcut shortcut) {
+            return channel + shortcut.padBefore();
+        }
+        return -1;
+    }
+
+    /**
+     * Convolution node i on the u dirty images whose input differs from golden in one channel
+     * only: that channel's block sum is recomputed from the dirty input, the other blocks come
+     * from the chunk's golden block sums, and they are added in the forward's order.
+     */
+    private void computeOneBlock(int i, Conv2d conv, int channel, float[] in, int u, float[] out, GoldenChunk chunk) {
+        PreparedConv prepared = conv.prepared(foldedBn[i]);
+        ConvShape s = conv.shape();
+        int block = (channel % s.inChannelsPerGroup()) / s.channelsPerBlock();
+        int blocks = s.channelBlocks();
+        int size = sizes[i];
+        float[] goldenIn = chunk.outputs()[inputRoots[i][0]];
+        float[][] golden = chunk.blockSums(i, node -> {
+            float[][] sums = new float[blocks][chunk.count() * size];
+            for (int j = 0; j < blocks; j++) {
+                ConvKernels.get().forwardBlock(prepared, goldenIn, 0, chunk.count(), j, sums[j], 0);
+            }
+            return sums;
+        });
+        float[] fresh = take(u * size);
+        ConvKernels.get().forwardBlock(prepared, in, 0, u, block, fresh, 0);
+        for (int k = 0; k < u; k++) {
+            int o = k * size;
+            int gOff = union[k] * size;
+            if (block == 0) {
+                System.arraycopy(fresh, o, out, o, size);
+            } else {
+                System.arraycopy(golden[0], gOff, out, o, size);
+            }
+            for (int j = 1; j < blocks; j++) {
+                float[] src = j == block ? fresh : golden[j];
+                int so = j == block ? o : gOff;
+                for (int e = 0; e < size; e++) {
+                    out[o + e] = out[o + e] + src[so + e];
+                }
+            }
+        }
+        give(fresh);
     }
 
     /** The sorted union of the dirty images of the given nodes, into {@link #union}; returns its size. */
