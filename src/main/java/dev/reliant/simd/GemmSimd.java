@@ -12,7 +12,9 @@ import jdk.incubator.vector.VectorSpecies;
  * panels of MR rows. The micro-kernel holds an MR × NR tile of C in registers and runs the
  * k-loop with one broadcast of A and NR/8 vector loads of B per row step, all fused
  * multiply-adds vertical (no horizontal reduction, so the result is exactly the fma chain of
- * {@link GemmPlain}). Partial tiles at the edges go through a small scratch tile.
+ * {@link GemmPlain}). Partial tiles at the edges go through a small scratch tile. A matrix
+ * packed with block sums (a convolution's, {@link PackedMatrix}) uses its own K blocks, and each
+ * block after the first starts from +0 and is added to C at the end of the micro-kernel.
  *
  * <p>The vector width is the platform's preferred one (8 lanes on AVX2, 16 on AVX-512); the tile
  * per width (4×24 / 8×32 by default, others with {@code -Dreliant.gemm.tile=RxC}) was picked
