@@ -3,16 +3,10 @@ package dev.reliant.cli;
 import dev.reliant.fault.BerRepeat;
 import dev.reliant.fault.OutcomeCounts;
 import dev.reliant.io.AtomicText;
-import java.io.IOException;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
@@ -48,41 +42,23 @@ final class BerResults {
      * A row cut short by a kill is dropped (its repeat runs again).
      */
     void readExisting() {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UserException("--resume: cannot read " + file + ": " + e.getMessage());
-        }
-        try (CSVParser p = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build()
-                .parse(new StringReader(text))) {
-            if (!String.join(",", p.getHeaderNames()).equals(HEADER)) {
-                throw new UserException("--resume: " + file + " has columns " + p.getHeaderNames() + ", expected "
-                        + HEADER);
+        for (CSVRecord rec : ResumedCsv.completeRows(file, List.of(HEADER.split(",")))) {
+            long row = rec.getRecordNumber() + 1;
+            check(row, "ber", rec.get("ber"), ber);
+            check(row, "seed", rec.get("seed"), seed);
+            check(row, "setup", rec.get("setup"), setup);
+            int repeat = integer(row, rec, "repeat");
+            if (repeat != rows.size()) {
+                throw new UserException("--resume: " + file + " row " + row + " field repeat is " + repeat
+                        + ", expected " + rows.size());
             }
-            for (CSVRecord rec : p) {
-                long row = rec.getRecordNumber() + 1;
-                if (!rec.isConsistent()) {
-                    continue;
-                }
-                check(row, "ber", rec.get("ber"), ber);
-                check(row, "seed", rec.get("seed"), seed);
-                check(row, "setup", rec.get("setup"), setup);
-                int repeat = integer(row, rec, "repeat");
-                if (repeat != rows.size()) {
-                    throw new UserException("--resume: " + file + " row " + row + " field repeat is " + repeat
-                            + ", expected " + rows.size());
-                }
-                OutcomeCounts c = new OutcomeCounts(integer(row, rec, "masked"), integer(row, rec, "non_critical"),
-                        integer(row, rec, "critical"), integer(row, rec, "top1_correct"), integer(row, rec, "due"));
-                if (c.images() != integer(row, rec, "images")) {
-                    throw new UserException("--resume: " + file + " row " + row + " field images is "
-                            + rec.get("images") + " but masked + non_critical + critical is " + c.images());
-                }
-                rows.add(new BerRepeat(repeat, integer(row, rec, "faults"), c));
+            OutcomeCounts c = new OutcomeCounts(integer(row, rec, "masked"), integer(row, rec, "non_critical"),
+                    integer(row, rec, "critical"), integer(row, rec, "top1_correct"), integer(row, rec, "due"));
+            if (c.images() != integer(row, rec, "images")) {
+                throw new UserException("--resume: " + file + " row " + row + " field images is "
+                        + rec.get("images") + " but masked + non_critical + critical is " + c.images());
             }
-        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-            throw new UserException("--resume: " + file + ": " + e.getMessage());
+            rows.add(new BerRepeat(repeat, integer(row, rec, "faults"), c));
         }
     }
 

@@ -4,10 +4,7 @@ import dev.reliant.cim.MonteCarloEvaluator;
 import dev.reliant.cim.WriteVerifyMask;
 import dev.reliant.io.AtomicText;
 import dev.reliant.report.LinePlot;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,8 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
@@ -63,33 +58,15 @@ final class SwimResults {
     }
 
     private void readExisting() {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UserException("--resume: cannot read " + file + ": " + e.getMessage());
-        }
-        try (CSVParser p = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build()
-                .parse(new StringReader(text))) {
-            if (!p.getHeaderNames().equals(header)) {
-                throw new UserException("--resume: " + file + " has columns " + p.getHeaderNames()
-                        + ", expected " + header);
-            }
-            for (CSVRecord rec : p) {
-                if (!rec.isConsistent()) {
-                    continue; // a row cut short by a kill is run again
+        for (CSVRecord rec : ResumedCsv.completeRows(file, header)) {
+            Map<String, String> row = new LinkedHashMap<>(rec.toMap());
+            for (Map.Entry<String, String> s : settings.entrySet()) {
+                if (!s.getValue().equals(row.get(s.getKey()))) {
+                    throw new UserException("--resume: " + file + " row " + (rec.getRecordNumber() + 1) + " field "
+                            + s.getKey() + " is '" + row.get(s.getKey()) + "', this run has '" + s.getValue() + "'");
                 }
-                Map<String, String> row = new LinkedHashMap<>(rec.toMap());
-                for (Map.Entry<String, String> s : settings.entrySet()) {
-                    if (!s.getValue().equals(row.get(s.getKey()))) {
-                        throw new UserException("--resume: " + file + " row " + (rec.getRecordNumber() + 1) + " field "
-                                + s.getKey() + " is '" + row.get(s.getKey()) + "', this run has '" + s.getValue() + "'");
-                    }
-                }
-                rows.add(row);
             }
-        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
-            throw new UserException("--resume: " + file + ": " + e.getMessage());
+            rows.add(row);
         }
     }
 
