@@ -1,5 +1,7 @@
 package dev.reliant.bench;
 
+import dev.reliant.simd.ConvBackwardKernels;
+import dev.reliant.simd.ConvBackwardWeights;
 import dev.reliant.simd.ConvKernels;
 import dev.reliant.simd.ConvShape;
 import dev.reliant.simd.Parallel;
@@ -43,8 +45,12 @@ public class ConvBenchmark {
     public int batch;
 
     private PreparedConv conv;
+    private ConvBackwardWeights backwardWeights;
     private float[] in;
     private float[] out;
+    private float[] gradOut;
+    private float[] gradIn;
+    private float[] gradWeight;
 
     /** Parses a layer parameter into its shape. */
     static ConvShape shapeOf(String layer) {
@@ -63,6 +69,11 @@ public class ConvBenchmark {
         for (int i = 0; i < in.length; i++) in[i] = rnd.nextFloat();
         out = new float[batch * s.outputSize()];
         conv = ConvKernels.get().prepare(s, w, 0, null);
+        backwardWeights = ConvBackwardKernels.get().prepare(s, w, 0);
+        gradOut = new float[out.length];
+        for (int i = 0; i < gradOut.length; i++) gradOut[i] = rnd.nextFloat() - 0.5f;
+        gradIn = new float[in.length];
+        gradWeight = new float[w.length];
         Parallel.setThreads(threads);
     }
 
@@ -70,5 +81,19 @@ public class ConvBenchmark {
     public float[] forward() {
         ConvKernels.get().forward(conv, in, 0, batch, out, 0);
         return out;
+    }
+
+    /** The input gradient (backward), the same FLOP count as the forward. */
+    @Benchmark
+    public float[] inputGradient() {
+        ConvBackwardKernels.get().inputGradient(backwardWeights, gradOut, 0, batch, gradIn, 0);
+        return gradIn;
+    }
+
+    /** The weight gradient (backward), the same FLOP count as the forward. */
+    @Benchmark
+    public float[] weightGradient() {
+        ConvBackwardKernels.get().weightGradient(conv.shape(), in, 0, gradOut, 0, batch, gradWeight, 0);
+        return gradWeight;
     }
 }

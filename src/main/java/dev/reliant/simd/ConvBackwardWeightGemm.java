@@ -5,25 +5,30 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The weight gradient of a convolution on the Vector API, as one GEMM per group and chunk of
- * images: dW_g[o][(tap, ci)] = Σ_{b, n} G[o][(b, n)] · X[(b, n) + offset(tap)][ci].
+ * images, computed transposed: dWᵀ_g[(tap, ci)][o] = Σ_{b, n} X[(b, n) + offset(tap)][ci] · G[o][(b, n)].
  *
  * <p>Each image is copied once into a zero-padded, stride-phase-split buffer stored channels
  * last (HWC): row r of X holds every channel of padded pixel r. For output position
  * n = oy·planeW + ox (the flattening of {@link ConvSimd}), tap (kh, kw) reads padded pixel
- * n + offset(tap), so a row of the GEMM's B operand, for consecutive columns (tap, ci), is a
- * run of consecutive floats of X: packing B is a vector copy. A is the output gradient in the
- * same flattening (zero in the planeW − outW wrap-around columns, which therefore add nothing),
- * packed once per chunk. The result [out/groups × taps·in/groups] is added into the OIHW
- * gradient after each chunk.
+ * n + offset(tap). So the A operand needs no packing: a register tile's rows (tap, ci) are
+ * broadcast straight from X, each at its own fixed offset, and the whole tile steps one pixel
+ * (cin floats) per k. B is the output gradient transposed to [(b, n)][o] (zero in the
+ * planeW − outW wrap-around columns, which therefore add nothing), packed once per chunk in
+ * panels of one or two vectors of output channels. The result [taps·in/groups × out/groups]
+ * is added into the OIHW gradient after each chunk.
  *
- * <p>Chunks hold a number of images fixed by the shape (about {@link #CHUNK_FLOATS} values of
- * scratch), and threads split the columns of the result, so no thread count changes a bit.
+ * <p>Every value is one fma chain over the images of a chunk, then output rows and columns, in
+ * order, from +0: the plain twin's chain. Chunks hold a number of images fixed by the shape
+ * (about {@link #CHUNK_FLOATS} values of scratch) and their sums are added in order; threads
+ * split the rows of the result, so no thread count changes a bit.
  */
 final class ConvBackwardWeightGemm {
     private static final VectorSpecies<Float> F = GemmSimd.F;
     private static final int LANES = GemmSimd.L;
-    /** Scratch per chunk (packed output gradient and channels-last input), in floats. */
+    /** Scratch per chunk (transposed output gradient and channels-last input), in floats. */
     static final int CHUNK_FLOATS = 1 << 21;
+    /** Pixels per k-step run of the micro-kernel: the B panel run (KC × two vectors) stays in L1. */
+    private static final int KC = 256;
 
     /** Scratch of the calling thread: it is read by every task of a call. */
     private static final ThreadLocal<CallBuffers> CALL = ThreadLocal.withInitial(CallBuffers::new);
@@ -61,6 +66,20 @@ final class ConvBackwardWeightGemm {
         }
     }
 
+    /**
+     * The register tile of a shape: {@code vectors} vectors of output channels (two when a group
+     * has more than one vector of them) by {@code rows} rows (tap, ci).
+     */
+    private record Tile(int rows, int vectors) {
+        static Tile of(int coutG) {
+            return coutG > LANES ? new Tile(6, 2) : new Tile(8, 1);
+        }
+
+        int columns() {
+            return vectors * LANES;
+        }
+    }
+
     /** Adds the weight gradient of a grouped or dense (not depthwise) convolution; operands checked by the caller. */
     static void gemm(ConvShape s, float[] in, int inOff, float[] gradOut, int gOff, int batch,
                      float[] gradWeight, int gwOff) {
@@ -69,55 +88,82 @@ final class ConvBackwardWeightGemm {
         int cinG = s.inChannelsPerGroup();
         int coutG = s.outChannelsPerGroup();
         int taps = geo.tapOffsets.length;
-        int n = taps * cinG;
-        int paddedRows = PackedMatrix.ceilDiv(coutG, GemmSimd.MR) * GemmSimd.MR;
-        long perImage = (long) geo.pixels * cin + (long) s.groups * paddedRows * geo.flat;
+        Tile tile = Tile.of(coutG);
+        int cols = tile.columns();
+        int colPanels = PackedMatrix.ceilDiv(coutG, cols);
+        int ldc = colPanels * cols;
+        int rows = taps * cinG;
+        int rowPanels = PackedMatrix.ceilDiv(rows, tile.rows);
+        long perImage = (long) geo.pixels * cin + (long) s.groups * ldc * geo.flat;
         int chunk = (int) Math.max(1, Math.min(batch, CHUNK_FLOATS / perImage));
         CallBuffers call = CALL.get();
         float[] x = call.x(chunk * geo.pixels * cin);
-        float[][] aData = call.a(s.groups, paddedRows * chunk * geo.flat);
-        float[] zeroBias = call.zeroBias(paddedRows);
-        float[] c = call.c(s.outChannels * n);
-        // Column splits: a multiple of the thread count, each at most one column block wide.
-        int colPanels = PackedMatrix.ceilDiv(n, GemmSimd.NR);
-        int threads = Parallel.threads();
-        int wanted = Math.max(PackedMatrix.ceilDiv(n, GemmSimd.NC), PackedMatrix.ceilDiv(threads, s.groups));
-        int splits = Math.min(colPanels, PackedMatrix.ceilDiv(wanted, threads) * threads);
-        int colsPerSplit = PackedMatrix.ceilDiv(colPanels, splits) * GemmSimd.NR;
+        float[][] gt = call.gt(s.groups, ldc * chunk * geo.flat);
+        float[][] ct = call.ct(s.groups, rowPanels * tile.rows * ldc);
+        int[][] offsets = rowOffsets(geo, cin, cinG, s.groups, rowPanels * tile.rows);
+        // Row splits: enough for every thread, each a run of whole row panels.
+        int splits = Math.min(rowPanels, PackedMatrix.ceilDiv(Parallel.threads(), s.groups) * 2);
+        int panelsPerSplit = PackedMatrix.ceilDiv(rowPanels, splits);
         for (int b0 = 0; b0 < batch; b0 += chunk) {
             int images = Math.min(chunk, batch - b0);
-            int k = images * geo.flat;
             int first = b0;
             Parallel.forEach(images, i -> channelsLast(s, geo, in, inOff + (first + i) * s.inputSize(), x,
                     i * geo.pixels * cin));
-            PackedMatrix[] a = new PackedMatrix[s.groups];
-            for (int g = 0; g < s.groups; g++) {
-                a[g] = new PackedMatrix(coutG, k, GemmSimd.MR, GemmSimd.KC, aData[g], zeroBias, false);
-            }
-            int kBlocks = PackedMatrix.ceilDiv(k, GemmSimd.KC);
-            Parallel.forEach(s.groups * kBlocks, item -> packGradOut(s, geo, gradOut, gOff, first, a[item / kBlocks],
-                    item / kBlocks, (item % kBlocks) * GemmSimd.KC));
+            Parallel.forEach(s.groups * images, item -> packGradOut(s, geo, gradOut, gOff, first + item % images,
+                    item / images, item % images, images, cols, ldc, gt[item / images]));
             Parallel.forEach(s.groups * splits, item -> {
                 int g = item / splits;
-                int c0 = (item % splits) * colsPerSplit;
-                int c1 = Math.min(n, c0 + colsPerSplit);
-                if (c0 >= c1) {
-                    return;
+                int p0 = (item % splits) * panelsPerSplit;
+                int p1 = Math.min(rowPanels, p0 + panelsPerSplit);
+                for (int image = 0; image < images; image++) {
+                    int xRow = image * geo.pixels * cin;
+                    for (int n0 = 0; n0 < geo.flat; n0 += KC) {
+                        int kb = Math.min(KC, geo.flat - n0);
+                        boolean load = image > 0 || n0 > 0;
+                        for (int cp = 0; cp < colPanels; cp++) {
+                            int bo = (cp * images * geo.flat + image * geo.flat + n0) * cols;
+                            for (int p = p0; p < p1; p++) {
+                                int co = p * tile.rows * ldc + cp * cols;
+                                int r0 = p * tile.rows;
+                                if (tile.vectors == 2) {
+                                    kernel6x2v(x, xRow + n0 * cin, cin, offsets[g], r0, gt[g], bo, kb, ct[g], co,
+                                            ldc, load);
+                                } else {
+                                    kernel8x1v(x, xRow + n0 * cin, cin, offsets[g], r0, gt[g], bo, kb, ct[g], co,
+                                            ldc, load);
+                                }
+                            }
+                        }
+                    }
                 }
-                ChannelsLastPacker packer = TASK.get().packer;
-                packer.reset(x, geo, cin, g * cinG, cinG, c0);
-                int cOff = g * coutG * n;
-                GemmSimd.multiply(a[g], 0, coutG, packer, c1 - c0, c, cOff + c0, n);
-                for (int o = 0; o < coutG; o++) {
-                    int dst = gwOff + (g * coutG + o) * s.depth();
-                    int src = cOff + o * n;
-                    for (int col = c0; col < c1; col++) {
-                        int tap = col / cinG;
-                        gradWeight[dst + (col - tap * cinG) * taps + tap] += c[src + col];
+                for (int r = p0 * tile.rows; r < Math.min(rows, p1 * tile.rows); r++) {
+                    int tap = r / cinG;
+                    int ci = r - tap * cinG;
+                    int dst = gwOff + (g * coutG * cinG + ci) * taps + tap;
+                    int src = r * ldc;
+                    for (int o = 0; o < coutG; o++) {
+                        gradWeight[dst + o * cinG * taps] += ct[g][src + o];
                     }
                 }
             });
         }
+    }
+
+    /**
+     * Per group and result row (tap, ci): where its value sits in a pixel's row of X, relative to
+     * the pixel of the output position. Rows past the last (padding of the last tile) repeat it.
+     */
+    private static int[][] rowOffsets(Geometry geo, int cin, int cinG, int groups, int paddedRows) {
+        int rows = geo.tapOffsets.length * cinG;
+        int[][] offsets = new int[groups][paddedRows];
+        for (int g = 0; g < groups; g++) {
+            for (int r = 0; r < paddedRows; r++) {
+                int row = Math.min(r, rows - 1);
+                int tap = row / cinG;
+                offsets[g][r] = geo.tapOffsets[tap] * cin + g * cinG + row - tap * cinG;
+            }
+        }
+        return offsets;
     }
 
     /**
@@ -155,121 +201,174 @@ final class ConvBackwardWeightGemm {
     }
 
     /**
-     * Packs K block [k0, k0 + KC) of group g's A: column (b, n) is the output gradient of image
-     * first + b at flat position n, zero in the wrap-around columns and the padding rows. The
-     * block is walked in runs of one output row (or one stretch of wrap-around columns).
+     * Packs image {@code slot} of the chunk (batch image {@code image}) into group g's B: panel
+     * cp, row (slot, n), column j holds the output gradient of channel cp·cols + j of the group
+     * at flat position n; zero in the wrap-around positions and past the group's channels.
      */
-    private static void packGradOut(ConvShape s, Geometry geo, float[] gradOut, int gOff, int first, PackedMatrix a,
-                                    int g, int k0) {
-        int mr = GemmSimd.MR;
-        int kb = Math.min(GemmSimd.KC, a.k - k0);
+    private static void packGradOut(ConvShape s, Geometry geo, float[] gradOut, int gOff, int image, int g,
+                                    int slot, int images, int cols, int ldc, float[] gt) {
         int coutG = s.outChannelsPerGroup();
         int plane = s.outPlane();
-        for (int r0 = 0; r0 < a.paddedRows; r0 += mr) {
-            int d = a.panelOffset(k0, r0);
-            int rows = Math.min(mr, coutG - r0);
-            int image = k0 / geo.flat;
-            int n = k0 - image * geo.flat;
-            for (int kk = 0; kk < kb; ) {
-                int oy = n / geo.planeW;
-                int ox = n - oy * geo.planeW;
-                int len;
-                if (ox < s.outWidth) {
-                    len = Math.min(kb - kk, s.outWidth - ox);
-                    int src = gOff + ((first + image) * s.outChannels + g * coutG + r0) * plane + oy * s.outWidth + ox;
-                    if (rows == mr) {
-                        for (int i = 0; i < len; i++, d += mr) {
-                            for (int r = 0; r < mr; r++) {
-                                a.data[d + r] = gradOut[src + r * plane + i];
-                            }
-                        }
-                    } else {
-                        for (int i = 0; i < len; i++, d += mr) {
-                            for (int r = 0; r < mr; r++) {
-                                a.data[d + r] = r < rows ? gradOut[src + r * plane + i] : 0f;
-                            }
-                        }
+        int panelSize = images * geo.flat * cols;
+        for (int cp = 0; cp * cols < ldc; cp++) {
+            int base = cp * panelSize + slot * geo.flat * cols;
+            java.util.Arrays.fill(gt, base, base + geo.flat * cols, 0f);
+            int channels = Math.min(cols, coutG - cp * cols);
+            for (int j = 0; j < channels; j++) {
+                int src = gOff + (image * s.outChannels + g * coutG + cp * cols + j) * plane;
+                for (int oy = 0; oy < s.outHeight; oy++) {
+                    int d = base + oy * geo.planeW * cols + j;
+                    int from = src + oy * s.outWidth;
+                    for (int ox = 0; ox < s.outWidth; ox++, d += cols) {
+                        gt[d] = gradOut[from + ox];
                     }
-                } else {
-                    len = Math.min(kb - kk, geo.planeW - ox);
-                    java.util.Arrays.fill(a.data, d, d + len * mr, 0f);
-                    d += len * mr;
-                }
-                kk += len;
-                n += len;
-                if (n == geo.flat) {
-                    n = 0;
-                    image++;
                 }
             }
         }
     }
 
     /**
-     * B of a group's GEMM, columns from c0 on: row (b, n), column (tap, ci) is
-     * X[b·pixels + n + offset(tap)][ci0 + ci]. Consecutive columns of one tap are consecutive
-     * floats (and so are the last channel of a tap and the first of the next one when their
-     * pixels are neighbours), so most vector-wide pieces of a panel row are one vector copy.
+     * 6 result rows × 2 vectors of output channels: rows r0..r0+5 broadcast from X at their
+     * offsets, the pixel stepping cin floats per k; B read in order.
      */
-    private static final class ChannelsLastPacker implements BPanelPacker {
-        private float[] x;
-        private Geometry geo;
-        private int cin;
-        private int ci0;
-        private int cinG;
-        private int c0;
-        /** Per column of the current panel: its source offset from the row's start, -1 past the last column. */
-        private final int[] colSrc = new int[GemmSimd.NR];
-        /** Per vector of the current panel: whether its columns read consecutive floats. */
-        private final boolean[] contiguous = new boolean[GemmSimd.NV];
-
-        void reset(float[] x, Geometry geo, int cin, int ci0, int cinG, int c0) {
-            this.x = x;
-            this.geo = geo;
-            this.cin = cin;
-            this.ci0 = ci0;
-            this.cinG = cinG;
-            this.c0 = c0;
+    private static void kernel6x2v(float[] x, int px, int cin, int[] offsets, int r0, float[] b, int bo, int kb,
+                                   float[] c, int co, int ldc, boolean load) {
+        int o0 = px + offsets[r0];
+        int o1 = px + offsets[r0 + 1];
+        int o2 = px + offsets[r0 + 2];
+        int o3 = px + offsets[r0 + 3];
+        int o4 = px + offsets[r0 + 4];
+        int o5 = px + offsets[r0 + 5];
+        FloatVector c0_0, c0_1, c1_0, c1_1, c2_0, c2_1, c3_0, c3_1, c4_0, c4_1, c5_0, c5_1;
+        if (load) {
+            c0_0 = FloatVector.fromArray(F, c, co);
+            c0_1 = FloatVector.fromArray(F, c, co + LANES);
+            c1_0 = FloatVector.fromArray(F, c, co + ldc);
+            c1_1 = FloatVector.fromArray(F, c, co + ldc + LANES);
+            c2_0 = FloatVector.fromArray(F, c, co + 2 * ldc);
+            c2_1 = FloatVector.fromArray(F, c, co + 2 * ldc + LANES);
+            c3_0 = FloatVector.fromArray(F, c, co + 3 * ldc);
+            c3_1 = FloatVector.fromArray(F, c, co + 3 * ldc + LANES);
+            c4_0 = FloatVector.fromArray(F, c, co + 4 * ldc);
+            c4_1 = FloatVector.fromArray(F, c, co + 4 * ldc + LANES);
+            c5_0 = FloatVector.fromArray(F, c, co + 5 * ldc);
+            c5_1 = FloatVector.fromArray(F, c, co + 5 * ldc + LANES);
+        } else {
+            c0_0 = FloatVector.zero(F);
+            c0_1 = c0_0;
+            c1_0 = c0_0;
+            c1_1 = c0_0;
+            c2_0 = c0_0;
+            c2_1 = c0_0;
+            c3_0 = c0_0;
+            c3_1 = c0_0;
+            c4_0 = c0_0;
+            c4_1 = c0_0;
+            c5_0 = c0_0;
+            c5_1 = c0_0;
         }
-
-        @Override
-        public void pack(int k0, int kb, int n0, int nb, int nr, float[] dst) {
-            int d = 0;
-            for (int j0 = 0; j0 < nb; j0 += nr) {
-                int cols = Math.min(nr, nb - j0);
-                for (int c = 0; c < nr; c++) {
-                    int col = c0 + n0 + j0 + c;
-                    int tap = col / cinG;
-                    colSrc[c] = c < cols ? geo.tapOffsets[tap] * cin + ci0 + col - tap * cinG : -1;
-                }
-                for (int v = 0; v < nr / LANES; v++) {
-                    boolean run = true;
-                    for (int i = 0; i < LANES; i++) {
-                        int c = v * LANES + i;
-                        run &= colSrc[c] >= 0 && colSrc[c] == colSrc[v * LANES] + i;
-                    }
-                    contiguous[v] = run;
-                }
-                int image = k0 / geo.flat;
-                int pos = k0 - image * geo.flat;
-                for (int kk = 0; kk < kb; kk++, d += nr) {
-                    int row = (image * geo.pixels + pos) * cin;
-                    for (int v = 0, c = 0; v < nr / LANES; v++, c += LANES) {
-                        if (contiguous[v]) {
-                            FloatVector.fromArray(F, x, row + colSrc[c]).intoArray(dst, d + c);
-                        } else {
-                            for (int i = c; i < c + LANES; i++) {
-                                dst[d + i] = colSrc[i] < 0 ? 0f : x[row + colSrc[i]];
-                            }
-                        }
-                    }
-                    if (++pos == geo.flat) {
-                        pos = 0;
-                        image++;
-                    }
-                }
-            }
+        for (int kk = 0; kk < kb; kk++) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bo);
+            FloatVector b1 = FloatVector.fromArray(F, b, bo + LANES);
+            FloatVector a0 = FloatVector.broadcast(F, x[o0]);
+            c0_0 = a0.fma(b0, c0_0);
+            c0_1 = a0.fma(b1, c0_1);
+            FloatVector a1 = FloatVector.broadcast(F, x[o1]);
+            c1_0 = a1.fma(b0, c1_0);
+            c1_1 = a1.fma(b1, c1_1);
+            FloatVector a2 = FloatVector.broadcast(F, x[o2]);
+            c2_0 = a2.fma(b0, c2_0);
+            c2_1 = a2.fma(b1, c2_1);
+            FloatVector a3 = FloatVector.broadcast(F, x[o3]);
+            c3_0 = a3.fma(b0, c3_0);
+            c3_1 = a3.fma(b1, c3_1);
+            FloatVector a4 = FloatVector.broadcast(F, x[o4]);
+            c4_0 = a4.fma(b0, c4_0);
+            c4_1 = a4.fma(b1, c4_1);
+            FloatVector a5 = FloatVector.broadcast(F, x[o5]);
+            c5_0 = a5.fma(b0, c5_0);
+            c5_1 = a5.fma(b1, c5_1);
+            o0 += cin;
+            o1 += cin;
+            o2 += cin;
+            o3 += cin;
+            o4 += cin;
+            o5 += cin;
+            bo += 2 * LANES;
         }
+        c0_0.intoArray(c, co);
+        c0_1.intoArray(c, co + LANES);
+        c1_0.intoArray(c, co + ldc);
+        c1_1.intoArray(c, co + ldc + LANES);
+        c2_0.intoArray(c, co + 2 * ldc);
+        c2_1.intoArray(c, co + 2 * ldc + LANES);
+        c3_0.intoArray(c, co + 3 * ldc);
+        c3_1.intoArray(c, co + 3 * ldc + LANES);
+        c4_0.intoArray(c, co + 4 * ldc);
+        c4_1.intoArray(c, co + 4 * ldc + LANES);
+        c5_0.intoArray(c, co + 5 * ldc);
+        c5_1.intoArray(c, co + 5 * ldc + LANES);
+    }
+
+    /** 8 result rows × 1 vector of output channels, as {@link #kernel6x2v}. */
+    private static void kernel8x1v(float[] x, int px, int cin, int[] offsets, int r0, float[] b, int bo, int kb,
+                                   float[] c, int co, int ldc, boolean load) {
+        int o0 = px + offsets[r0];
+        int o1 = px + offsets[r0 + 1];
+        int o2 = px + offsets[r0 + 2];
+        int o3 = px + offsets[r0 + 3];
+        int o4 = px + offsets[r0 + 4];
+        int o5 = px + offsets[r0 + 5];
+        int o6 = px + offsets[r0 + 6];
+        int o7 = px + offsets[r0 + 7];
+        FloatVector c0, c1, c2, c3, c4, c5, c6, c7;
+        if (load) {
+            c0 = FloatVector.fromArray(F, c, co);
+            c1 = FloatVector.fromArray(F, c, co + ldc);
+            c2 = FloatVector.fromArray(F, c, co + 2 * ldc);
+            c3 = FloatVector.fromArray(F, c, co + 3 * ldc);
+            c4 = FloatVector.fromArray(F, c, co + 4 * ldc);
+            c5 = FloatVector.fromArray(F, c, co + 5 * ldc);
+            c6 = FloatVector.fromArray(F, c, co + 6 * ldc);
+            c7 = FloatVector.fromArray(F, c, co + 7 * ldc);
+        } else {
+            c0 = FloatVector.zero(F);
+            c1 = c0;
+            c2 = c0;
+            c3 = c0;
+            c4 = c0;
+            c5 = c0;
+            c6 = c0;
+            c7 = c0;
+        }
+        for (int kk = 0; kk < kb; kk++) {
+            FloatVector b0 = FloatVector.fromArray(F, b, bo);
+            c0 = FloatVector.broadcast(F, x[o0]).fma(b0, c0);
+            c1 = FloatVector.broadcast(F, x[o1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(F, x[o2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(F, x[o3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(F, x[o4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(F, x[o5]).fma(b0, c5);
+            c6 = FloatVector.broadcast(F, x[o6]).fma(b0, c6);
+            c7 = FloatVector.broadcast(F, x[o7]).fma(b0, c7);
+            o0 += cin;
+            o1 += cin;
+            o2 += cin;
+            o3 += cin;
+            o4 += cin;
+            o5 += cin;
+            o6 += cin;
+            o7 += cin;
+            bo += LANES;
+        }
+        c0.intoArray(c, co);
+        c1.intoArray(c, co + ldc);
+        c2.intoArray(c, co + 2 * ldc);
+        c3.intoArray(c, co + 3 * ldc);
+        c4.intoArray(c, co + 4 * ldc);
+        c5.intoArray(c, co + 5 * ldc);
+        c6.intoArray(c, co + 6 * ldc);
+        c7.intoArray(c, co + 7 * ldc);
     }
 
     /**
@@ -347,9 +446,8 @@ final class ConvBackwardWeightGemm {
     /** Scratch of the calling thread, shared read-only by the tasks of one call. */
     private static final class CallBuffers {
         float[] x = new float[0];
-        float[][] a = new float[0][];
-        float[] zeroBias = new float[0];
-        float[] c = new float[0];
+        float[][] gt = new float[0][];
+        float[][] ct = new float[0][];
 
         float[] x(int size) {
             if (x.length < size) {
@@ -358,36 +456,29 @@ final class ConvBackwardWeightGemm {
             return x;
         }
 
-        float[][] a(int groups, int size) {
-            if (a.length < groups) {
-                a = java.util.Arrays.copyOf(a, groups);
-            }
+        float[][] gt(int groups, int size) {
+            gt = perGroup(gt, groups, size);
+            return gt;
+        }
+
+        float[][] ct(int groups, int size) {
+            ct = perGroup(ct, groups, size);
+            return ct;
+        }
+
+        private static float[][] perGroup(float[][] arrays, int groups, int size) {
+            float[][] grown = arrays.length < groups ? java.util.Arrays.copyOf(arrays, groups) : arrays;
             for (int g = 0; g < groups; g++) {
-                if (a[g] == null || a[g].length < size) {
-                    a[g] = new float[size];
+                if (grown[g] == null || grown[g].length < size) {
+                    grown[g] = new float[size];
                 }
             }
-            return a;
-        }
-
-        float[] zeroBias(int size) {
-            if (zeroBias.length < size) {
-                zeroBias = new float[size];
-            }
-            return zeroBias;
-        }
-
-        float[] c(int size) {
-            if (c.length < size) {
-                c = new float[size];
-            }
-            return c;
+            return grown;
         }
     }
 
     /** Scratch of one task. */
     private static final class TaskBuffers {
-        final ChannelsLastPacker packer = new ChannelsLastPacker();
         float[] plane = new float[0];
         float[] dy = new float[0];
         float[] lanes = new float[0];
