@@ -14,7 +14,7 @@ public final class ConvPlain implements ConvKernels {
     @Override
     public PreparedConv prepare(ConvShape shape, float[] weight, int wOff, float[] bias) {
         float[][] wb = PreparedConv.copyParameters(shape, weight, wOff, bias);
-        return new PreparedConv(shape, wb[0], wb[1], null, null);
+        return new PreparedConv(shape, wb[0], wb[1], null, null, null);
     }
 
     @Override

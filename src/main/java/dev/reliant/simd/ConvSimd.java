@@ -38,7 +38,7 @@ public final class ConvSimd implements ConvKernels {
         float[] w = wb[0];
         float[] b = wb[1];
         if (s.isDepthwise()) {
-            return new PreparedConv(s, w, b, null, null);
+            return new PreparedConv(s, w, b, null, null, null);
         }
         int coutG = s.outChannelsPerGroup();
         // The K blocks of the GEMM are the block sums of the arithmetic when there are several.
@@ -50,7 +50,8 @@ public final class ConvSimd implements ConvKernels {
             packed[g] = PackedMatrix.pack(w, g * coutG * s.depth(), coutG, s.depth(), s.depth(), groupBias,
                     GemmSimd.MR, kc, blockSums);
         }
-        return new PreparedConv(s, w, b, packed, shiftedOffsets(s));
+        ConvPositionGemm positions = ConvPositionGemm.fits(s) ? new ConvPositionGemm(s, w, b) : null;
+        return new PreparedConv(s, w, b, packed, shiftedOffsets(s), positions);
     }
 
     /** Geometry of the polyphase copy of one image group: s_h·s_w phase planes per channel. */
@@ -118,6 +119,15 @@ public final class ConvSimd implements ConvKernels {
         if (batch == 0 || groups == 0) {
             return;
         }
+        if (wholeGroups(conv, coStart, coEnd, batch * groups)) {
+            Parallel.forEach(batch * groups, item -> {
+                int g = gStart + item % groups;
+                int b = item / groups;
+                positionGemm(conv, g, in, inOff + b * s.inputSize(), 0, s.channelBlocks(), out,
+                        outOff + (b * s.outChannels + g * coutG) * s.outPlane());
+            });
+            return;
+        }
         // Enough row blocks to keep every thread busy; this choice never changes a result bit.
         int maxRows = Math.min(coEnd - coStart, coutG);
         int panels = PackedMatrix.ceilDiv(maxRows, GemmSimd.MR);
@@ -150,12 +160,55 @@ public final class ConvSimd implements ConvKernels {
             return;
         }
         int coutG = s.outChannelsPerGroup();
+        boolean positions = wholeGroups(conv, 0, s.outChannels, batch * s.groups);
         Parallel.forEach(batch * s.groups, item -> {
             int g = item % s.groups;
             int b = item / s.groups;
-            shiftedGemm(conv, g, in, inOff + b * s.inputSize(), 0, coutG, block, block + 1, out,
-                    outOff + (b * s.outChannels + g * coutG) * s.outPlane());
+            int outGroup = outOff + (b * s.outChannels + g * coutG) * s.outPlane();
+            if (positions) {
+                positionGemm(conv, g, in, inOff + b * s.inputSize(), block, block + 1, out, outGroup);
+            } else {
+                shiftedGemm(conv, g, in, inOff + b * s.inputSize(), 0, coutG, block, block + 1, out, outGroup);
+            }
         });
+    }
+
+    /**
+     * Whether a call takes the output-position GEMM ({@link ConvPositionGemm}): it computes
+     * whole groups, and there are enough (image, group) tasks for every thread. Both paths give
+     * the same bits.
+     */
+    private static boolean wholeGroups(PreparedConv conv, int coStart, int coEnd, int tasks) {
+        int coutG = conv.shape.outChannelsPerGroup();
+        return conv.positions != null && coStart % coutG == 0 && coEnd % coutG == 0 && tasks >= Parallel.threads();
+    }
+
+    /** Every channel of group g for one image through {@link ConvPositionGemm}, channel blocks [firstBlock, endBlock). */
+    private static void positionGemm(PreparedConv conv, int g, float[] in, int image, int firstBlock, int endBlock,
+                                     float[] out, int outGroup) {
+        ConvShape s = conv.shape;
+        ConvPositionGemm pg = conv.positions;
+        Phases ph = new Phases(s);
+        int cinG = s.inChannelsPerGroup();
+        Buffers buf = BUFFERS.get();
+        float[] phases = buf.padded(cinG * ph.channelSize() + GemmSimd.NR);
+        copyPolyphase(s, in, image + g * cinG * s.inHeight * s.inWidth, cinG, ph, phases);
+        int flat = ph.flatOutput(s);
+        float[] wide = buf.wide(pg.paddedRows(flat) * pg.ldc);
+        pg.multiply(g, phases, conv.shiftedOffsets, flat, firstBlock, endBlock, wide);
+        // Channels last to NCHW: one pass over the result, one output row of every channel at a time.
+        int coutG = s.outChannelsPerGroup();
+        int ldc = pg.ldc;
+        int plane = s.outPlane();
+        for (int oy = 0; oy < s.outHeight; oy++) {
+            for (int ox = 0; ox < s.outWidth; ox++) {
+                int src = (oy * ph.planeW + ox) * ldc;
+                int dst = outGroup + oy * s.outWidth + ox;
+                for (int o = 0; o < coutG; o++) {
+                    out[dst + o * plane] = wide[src + o];
+                }
+            }
+        }
     }
 
     /**

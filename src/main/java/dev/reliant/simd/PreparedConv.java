@@ -13,13 +13,17 @@ public final class PreparedConv {
     final PackedMatrix[] packed;
     /** Offset of each (channel, kernel row, kernel column) in the polyphase padded input (GEMM path). */
     final int[] shiftedOffsets;
+    /** The weights transposed for whole-layer calls ({@link ConvPositionGemm}); null when unused. */
+    final ConvPositionGemm positions;
 
-    PreparedConv(ConvShape shape, float[] weight, float[] bias, PackedMatrix[] packed, int[] shiftedOffsets) {
+    PreparedConv(ConvShape shape, float[] weight, float[] bias, PackedMatrix[] packed, int[] shiftedOffsets,
+                 ConvPositionGemm positions) {
         this.shape = shape;
         this.weight = weight;
         this.bias = bias;
         this.packed = packed;
         this.shiftedOffsets = shiftedOffsets;
+        this.positions = positions;
     }
 
     /** Copies the OIHW weights (from wOff) and the bias (null = none) after checking their sizes. */
@@ -59,6 +63,9 @@ public final class PreparedConv {
             int g = o / shape.outChannelsPerGroup();
             PackedMatrix p = packed[g];
             p.data[p.indexOf(o - g * shape.outChannelsPerGroup(), index % depth)] = value;
+        }
+        if (positions != null) {
+            positions.setWeight(index / shape.depth(), index % shape.depth(), value);
         }
     }
 }

@@ -141,6 +141,63 @@ class ConvKernelsTest {
         assertThat(shape(130, 5, 5, 7, 1, 1, 1, 0, 1, 1).channelBlocks()).isEqualTo(3);
     }
 
+    /**
+     * Whole-layer calls take the output-position GEMM when every thread gets an (image, group)
+     * task, the channel-row GEMM otherwise: both give the same bits, full forward and each block.
+     */
+    @Test
+    void positionAndChannelPathsGiveTheSameBits() {
+        ConvShape[] shapes = {shape(32, 16, 16, 32, 3, 3, 1, 1, 1, 1), shape(32, 9, 9, 64, 3, 3, 2, 1, 1, 1),
+            shape(33, 9, 7, 100, 3, 3, 1, 1, 1, 1), shape(260, 5, 5, 8, 1, 1, 1, 0, 1, 1),
+            shape(12, 15, 15, 12, 7, 7, 2, 3, 1, 1), shape(64, 6, 7, 18, 3, 3, 1, 2, 2, 2)};
+        int saved = Parallel.threads();
+        try {
+            for (ConvShape s : shapes) {
+                assertThat(ConvPositionGemm.fits(s)).as(s + " fits the position GEMM").isTrue();
+                Random rnd = new Random(s.toString().hashCode() + 7);
+                float[] weight = gaussian(rnd, s.weightCount());
+                float[] bias = gaussian(rnd, s.outChannels);
+                float[] in = gaussian(rnd, 2 * s.inputSize());
+                PreparedConv conv = ConvSimd.INSTANCE.prepare(s, weight, 0, bias);
+                float[][] results = new float[2][];
+                for (int pass = 0; pass < 2; pass++) {
+                    Parallel.setThreads(pass == 0 ? 1 : 64); // 64 threads > 2 tasks: the channel-row path
+                    float[] all = new float[(1 + s.channelBlocks()) * 2 * s.outputSize()];
+                    ConvSimd.INSTANCE.forward(conv, in, 0, 2, all, 0);
+                    for (int block = 0; block < s.channelBlocks(); block++) {
+                        ConvSimd.INSTANCE.forwardBlock(conv, in, 0, 2, block, all, (1 + block) * 2 * s.outputSize());
+                    }
+                    results[pass] = all;
+                }
+                BitAssert.assertBitIdentical(results[1], results[0], s + ": position vs channel-row GEMM");
+                float[] plain = new float[2 * s.outputSize()];
+                ConvPlain.INSTANCE.forward(ConvPlain.INSTANCE.prepare(s, weight, 0, bias), in, 0, 2, plain, 0);
+                BitAssert.assertBitIdentical(plain, Arrays.copyOf(results[0], plain.length), s + ": vs plain");
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void setWeightReachesThePositionGemm() {
+        ConvShape s = shape(64, 9, 9, 20, 3, 3, 1, 1, 1, 2);
+        Random rnd = new Random(5);
+        float[] weight = gaussian(rnd, s.weightCount());
+        float[] in = gaussian(rnd, 3 * s.inputSize());
+        PreparedConv conv = ConvSimd.INSTANCE.prepare(s, weight, 0, null);
+        assertThat(conv.positions).isNotNull();
+        int index = 17 * s.depth() + 222;
+        conv.setWeight(index, 3.0e37f);
+        float[] changed = weight.clone();
+        changed[index] = 3.0e37f;
+        float[] viaSet = new float[3 * s.outputSize()];
+        float[] viaPrepare = new float[3 * s.outputSize()];
+        ConvSimd.INSTANCE.forward(conv, in, 0, 3, viaSet, 0);
+        ConvSimd.INSTANCE.forward(ConvSimd.INSTANCE.prepare(s, changed, 0, null), in, 0, 3, viaPrepare, 0);
+        BitAssert.assertBitIdentical(viaPrepare, viaSet, "setWeight vs prepare");
+    }
+
     @Test
     void forwardChannelsTouchesOnlyTheRequestedChannels() {
         ConvShape s = shape(16, 8, 8, 32, 3, 3, 1, 1, 1, 1);
