@@ -39,8 +39,14 @@ final class ConvBackwardInputPlan {
         final int[] taps;
         /** Per group, the packed [in/groups × out/groups·taps] weights; null for depthwise. */
         final PackedMatrix[] weights;
+        /**
+         * The same weights for the position GEMM (columns = the group's input channels, k = (o,
+         * tap), one chain), when the shape takes it ({@link #usesPositions}); else null.
+         */
+        final ConvPositionGemm positions;
 
-        Phase(int py, int px, int rows, int cols, int flat, int[] offsets, int[] taps, PackedMatrix[] weights) {
+        Phase(int py, int px, int rows, int cols, int flat, int[] offsets, int[] taps, PackedMatrix[] weights,
+              ConvPositionGemm positions) {
             this.py = py;
             this.px = px;
             this.rows = rows;
@@ -49,6 +55,7 @@ final class ConvBackwardInputPlan {
             this.offsets = offsets;
             this.taps = taps;
             this.weights = weights;
+            this.positions = positions;
         }
     }
 
@@ -118,6 +125,11 @@ final class ConvBackwardInputPlan {
                     }
                 }
                 PackedMatrix[] weights = null;
+                ConvPositionGemm positions = null;
+                if (packed && usesPositions(s)) {
+                    positions = new ConvPositionGemm(s.groups, s.inChannelsPerGroup(), offsets.length, offsets.length,
+                            null);
+                }
                 if (packed) {
                     weights = new PackedMatrix[s.groups];
                     int k = offsets.length;
@@ -130,9 +142,18 @@ final class ConvBackwardInputPlan {
                 int rowsOut = rows.phaseSize[py];
                 int colsOut = cols.phaseSize[px];
                 phases.add(new Phase(py, px, rowsOut, colsOut, (rowsOut - 1) * extentW + colsOut, offsets, taps,
-                        weights));
+                        weights, positions));
             }
         }
+    }
+
+    /**
+     * Whether the input gradient of a shape takes the position GEMM for whole-group calls: at
+     * least one vector of input channels per group, and the layers whose forward takes it.
+     */
+    static boolean usesPositions(ConvShape s) {
+        return !s.isDepthwise() && s.inChannelsPerGroup() >= GemmSimd.L
+                && s.channelBlocks() >= ConvPositionGemm.MIN_BLOCKS;
     }
 
     /** Values of Z for {@code channels} channels, with slack for reads past the last phase row. */
@@ -168,6 +189,11 @@ final class ConvBackwardInputPlan {
                         int src = ((g * coutG + o) * cinG) * kk + ph.taps[t];
                         for (int ci = 0; ci < cinG; ci++) {
                             a.data[a.indexOf(ci, col)] = weight[src + ci * kk];
+                        }
+                        if (ph.positions != null) {
+                            for (int ci = 0; ci < cinG; ci++) {
+                                ph.positions.set(g, ci, col, weight[src + ci * kk]);
+                            }
                         }
                     }
                 }

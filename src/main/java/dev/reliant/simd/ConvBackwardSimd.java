@@ -51,6 +51,11 @@ public final class ConvBackwardSimd extends ConvBackwardDriver {
         }
         int cinG = s.inChannelsPerGroup();
         int coutG = s.outChannelsPerGroup();
+        if (ConvBackwardInputPlan.usesPositions(s) && batch * s.groups >= Parallel.threads()) {
+            Parallel.forEach(batch * s.groups, item -> positionInput(weights, gradOut, gOff, item / s.groups,
+                    item % s.groups, gradIn, giOff));
+            return;
+        }
         // Enough row blocks to keep every thread busy; this choice never changes a result bit.
         int panels = PackedMatrix.ceilDiv(cinG, GemmSimd.MR);
         int splits = Math.min(panels, Math.max(1, PackedMatrix.ceilDiv(Parallel.threads(), batch * s.groups)));
@@ -77,6 +82,39 @@ public final class ConvBackwardSimd extends ConvBackwardDriver {
                 }
             }
         });
+    }
+
+    /**
+     * Image b, group g through the position GEMM ({@link ConvPositionGemm}): per phase, rows are
+     * the phase's input positions, columns the group's input channels; the channels-last result
+     * is added into the NCHW gradient. Same chains as the channel-row GEMM, so the same bits.
+     */
+    private static void positionInput(ConvBackwardWeights weights, float[] gradOut, int gOff, int b, int g,
+                                      float[] gradIn, int giOff) {
+        ConvShape s = weights.shape;
+        ConvBackwardInputPlan plan = weights.plan;
+        int cinG = s.inChannelsPerGroup();
+        int coutG = s.outChannelsPerGroup();
+        int plane = s.inHeight * s.inWidth;
+        Buffers buf = BUFFERS.get();
+        float[] z = buf.z(plan.zSize(coutG));
+        plan.copyToZ(gradOut, gOff + (b * s.outChannels + g * coutG) * s.outPlane(), coutG, z);
+        int groupOff = giOff + (b * s.inChannels + g * cinG) * plane;
+        for (ConvBackwardInputPlan.Phase ph : plan.phases) {
+            ConvPositionGemm pg = ph.positions;
+            int ldc = pg.ldc;
+            float[] wide = buf.wide(pg.paddedRows(ph.flat) * ldc);
+            pg.multiply(g, z, ph.offsets, ph.flat, 0, 1, wide);
+            for (int i = 0; i < ph.rows; i++) {
+                for (int j = 0; j < ph.cols; j++) {
+                    int src = (i * plan.extentW + j) * ldc;
+                    int dst = groupOff + (ph.py + s.strideH * i) * s.inWidth + ph.px + s.strideW * j;
+                    for (int ci = 0; ci < cinG; ci++) {
+                        gradIn[dst + ci * plane] += wide[src + ci];
+                    }
+                }
+            }
+        }
     }
 
     /** Depthwise input gradient: per (image, channel), each phase's taps vectorised along the flat output. */

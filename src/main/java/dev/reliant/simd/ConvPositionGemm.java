@@ -4,31 +4,32 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The convolution GEMM of {@link ConvSimd} turned around: rows are output positions, columns
- * output channels. A register tile holds a few consecutive flattened output positions × one or
- * two vectors of output channels. Per k = (ci, kh, kw) it broadcasts the tile's input values
- * straight from the padded, phase-split image (consecutive floats at the tap's offset, so the
- * image is never packed) and loads the weights, transposed once at preparation into column
- * panels ([k][channels]). That fits convolutions with few output channels per image, where
- * re-packing the image for every call costs as much as the products, and it needs no per-image
- * packing at all.
+ * The convolution GEMM of {@link ConvSimd} turned around: rows are flattened positions, columns
+ * channels. A register tile holds a few consecutive positions × one or two vectors of channels.
+ * Per k it broadcasts the tile's values straight from the padded source at k's offset
+ * (consecutive floats, so the source is never packed) and loads the weights, transposed once
+ * into column panels ([k][channels]). The forward uses it with output positions × output
+ * channels over the padded input (k = (ci, kh, kw)); the input gradient with one stride phase's
+ * input positions × input channels over the padded output gradient (k = (o, kh, kw),
+ * {@link ConvBackwardInputPlan}).
  *
- * <p>Every output value is the same sum of block sums as in {@link ConvPlain}: each channel
- * block is one fma chain (block 0 from the bias, the others from +0), added in block order.
- * The result is left channels last ([position][channel], {@link #ldc} per row); the caller
- * moves it to NCHW.
+ * <p>Every value is the same sum of block sums as the channel-row GEMM: each block is one fma
+ * chain (block 0 from the bias, the others from +0), added in block order; a single block is
+ * one chain. The result is left channels last ([position][channel], {@link #ldc} per row); the
+ * caller moves it to NCHW.
  */
 final class ConvPositionGemm {
     private static final VectorSpecies<Float> F = GemmSimd.F;
     private static final int LANES = GemmSimd.L;
 
-    final ConvShape shape;
     /** Output channels per column panel (one or two vectors). */
     final int cols;
     /** Output positions per register tile. */
     final int rows;
     /** Columns of a result row: the group's output channels rounded up to whole panels. */
     final int ldc;
+    /** K values per group (the GEMM's depth). */
+    private final int depth;
     /** K values per block sum. */
     private final int kc;
     /** Per group: panel p, row k holds the weights of channels p·cols … p·cols + cols − 1 for k. */
@@ -38,11 +39,11 @@ final class ConvPositionGemm {
     private final float[] zeros;
 
     /**
-     * Whether this layout serves a shape: a GEMM convolution with at least one vector of output
-     * channels per group and at least {@link #MIN_BLOCKS} channel blocks. With fewer products
-     * per output, moving the result to NCHW costs more than it saves (JMH ConvBenchmark on an
-     * AVX2 EPYC, 1 thread, batch 64: stem 3→16 at 32×32 3.0 → 4.7 ms, 16→16 at 32×32 no
-     * change, 64→64 at 8×8 15 → 11.6 ms; docs/performance.md).
+     * Whether the forward of a shape takes this layout: a GEMM convolution with at least one
+     * vector of output channels per group and at least {@link #MIN_BLOCKS} channel blocks. With
+     * fewer products per output, moving the result to NCHW costs more than it saves (JMH
+     * ConvBenchmark, docs/performance.md: the 3-channel stem got slower, 16→16 at 32×32 did not
+     * change, 32 and 64 channels got faster).
      */
     static boolean fits(ConvShape s) {
         return !s.isDepthwise() && s.outChannelsPerGroup() >= LANES && s.channelBlocks() >= MIN_BLOCKS;
@@ -51,33 +52,50 @@ final class ConvPositionGemm {
     /** Channel blocks from which the position GEMM is used. */
     static final int MIN_BLOCKS = 4;
 
-    ConvPositionGemm(ConvShape s, float[] weight, float[] biasValues) {
-        this.shape = s;
-        int coutG = s.outChannelsPerGroup();
-        cols = coutG > LANES ? 2 * LANES : LANES;
+    /**
+     * An empty layout for {@code groups} GEMMs of {@code channels} columns and {@code depth}
+     * rows k, summed in blocks of {@code kc} (a single chain when kc ≥ depth); {@code biasValues}
+     * ([groups · channels], null = zero) starts block 0. Weights are set with {@link #set}.
+     */
+    ConvPositionGemm(int groups, int channels, int depth, int kc, float[] biasValues) {
+        cols = channels > LANES ? 2 * LANES : LANES;
         rows = cols == LANES ? 8 : 6;
-        ldc = PackedMatrix.ceilDiv(coutG, cols) * cols;
-        kc = s.channelsPerBlock() * s.kernelHeight * s.kernelWidth;
-        panels = new float[s.groups][ldc * s.depth()];
-        bias = new float[s.groups][ldc];
+        ldc = PackedMatrix.ceilDiv(channels, cols) * cols;
+        this.depth = depth;
+        this.kc = Math.max(1, Math.min(kc, depth));
+        panels = new float[groups][ldc * depth];
+        bias = new float[groups][ldc];
         zeros = new float[ldc];
-        for (int g = 0; g < s.groups; g++) {
-            System.arraycopy(biasValues, g * coutG, bias[g], 0, coutG);
-        }
-        for (int o = 0; o < s.outChannels; o++) {
-            for (int k = 0; k < s.depth(); k++) {
-                setWeight(o, k, weight[o * s.depth() + k]);
+        if (biasValues != null) {
+            for (int g = 0; g < groups; g++) {
+                System.arraycopy(biasValues, g * channels, bias[g], 0, channels);
             }
         }
     }
 
-    /** Sets the weight of output channel o (of the whole layer) at k = (ci, kh, kw) of its group. */
-    void setWeight(int o, int k, float value) {
-        int coutG = shape.outChannelsPerGroup();
-        int g = o / coutG;
-        int j = o - g * coutG;
+    /** The forward of a convolution: columns are its output channels, k = (ci, kh, kw), blocks of channels. */
+    static ConvPositionGemm forward(ConvShape s, float[] weight, float[] biasValues) {
+        int taps = s.kernelHeight * s.kernelWidth;
+        ConvPositionGemm pg = new ConvPositionGemm(s.groups, s.outChannelsPerGroup(), s.depth(),
+                s.channelsPerBlock() * taps, biasValues);
+        for (int o = 0; o < s.outChannels; o++) {
+            for (int k = 0; k < s.depth(); k++) {
+                pg.setForward(s, o, k, weight[o * s.depth() + k]);
+            }
+        }
+        return pg;
+    }
+
+    /** Sets the forward weight of output channel o (of the whole layer) at k = (ci, kh, kw) of its group. */
+    void setForward(ConvShape s, int o, int k, float value) {
+        int coutG = s.outChannelsPerGroup();
+        set(o / coutG, o % coutG, k, value);
+    }
+
+    /** Sets column j of group g at row k. */
+    void set(int g, int j, int k, float value) {
         int p = j / cols;
-        panels[g][(p * shape.depth() + k) * cols + j - p * cols] = value;
+        panels[g][(p * depth + k) * cols + j - p * cols] = value;
     }
 
     /** Rows of the result for a flattened output of {@code flat} positions: whole tiles. */
@@ -93,7 +111,6 @@ final class ConvPositionGemm {
      * of slack past the last tap's run.
      */
     void multiply(int g, float[] x, int[] offsets, int flat, int firstBlock, int endBlock, float[] c) {
-        int depth = shape.depth();
         int tiles = PackedMatrix.ceilDiv(flat, rows);
         float[] w = panels[g];
         for (int block = firstBlock; block < endBlock; block++) {

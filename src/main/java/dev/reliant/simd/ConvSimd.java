@@ -50,7 +50,7 @@ public final class ConvSimd implements ConvKernels {
             packed[g] = PackedMatrix.pack(w, g * coutG * s.depth(), coutG, s.depth(), s.depth(), groupBias,
                     GemmSimd.MR, kc, blockSums);
         }
-        ConvPositionGemm positions = ConvPositionGemm.fits(s) ? new ConvPositionGemm(s, w, b) : null;
+        ConvPositionGemm positions = ConvPositionGemm.fits(s) ? ConvPositionGemm.forward(s, w, b) : null;
         return new PreparedConv(s, w, b, packed, shiftedOffsets(s), positions);
     }
 

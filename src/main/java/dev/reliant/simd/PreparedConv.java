@@ -65,7 +65,7 @@ public final class PreparedConv {
             p.data[p.indexOf(o - g * shape.outChannelsPerGroup(), index % depth)] = value;
         }
         if (positions != null) {
-            positions.setWeight(index / shape.depth(), index % shape.depth(), value);
+            positions.setForward(shape, index / shape.depth(), index % shape.depth(), value);
         }
     }
 }

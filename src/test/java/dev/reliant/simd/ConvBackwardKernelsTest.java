@@ -38,7 +38,11 @@ class ConvBackwardKernelsTest {
                 Arguments.of(4, 7, 7, 8, 3, 3, 1, 1, 1, 4, 2),       // depthwise multiplier 2 (grouped GEMM)
                 Arguments.of(33, 4, 4, 20, 3, 3, 1, 1, 1, 1, 1),     // 297 columns, over one column block
                 Arguments.of(2, 5, 5, 3, 2, 3, 2, 1, 1, 1, 2),       // rectangular kernel
-                Arguments.of(1, 3, 3, 1, 3, 3, 3, 0, 1, 1, 5));      // output 1x1
+                Arguments.of(1, 3, 3, 1, 3, 3, 3, 0, 1, 1, 5),       // output 1x1
+                Arguments.of(32, 8, 8, 32, 3, 3, 1, 1, 1, 1, 2),     // 4 channel blocks: position GEMM
+                Arguments.of(32, 9, 9, 64, 3, 3, 2, 1, 1, 1, 2),     // position GEMM, stride 2 phases
+                Arguments.of(64, 7, 6, 10, 3, 3, 1, 2, 2, 2, 2),     // position GEMM, dilation 2, groups 2
+                Arguments.of(256, 5, 5, 8, 1, 1, 2, 0, 1, 1, 2));    // position GEMM, 1x1 stride 2
     }
 
     /** The shapes whose weight gradient is a GEMM (not depthwise). */
@@ -147,6 +151,37 @@ class ConvBackwardKernelsTest {
         ConvBackwardSimd.INSTANCE.weightGradient(s, in, 0, gradOut, 0, batch, simd, 0);
         ConvBackwardPlain.INSTANCE.weightGradient(s, in, 0, gradOut, 0, batch, plain, 0);
         BitAssert.assertBitIdentical(plain, simd, "weight gradient simd vs plain");
+    }
+
+    /**
+     * The input gradient takes the position GEMM when every thread gets an (image, group) task
+     * and the channel-row GEMM otherwise: the same bits, also after an update of the weights.
+     */
+    @Test
+    void inputGradientPositionAndChannelPathsGiveTheSameBits() {
+        ConvShape[] shapes = {shape(32, 8, 8, 32, 3, 3, 1, 1, 1, 1), shape(32, 9, 9, 64, 3, 3, 2, 1, 1, 1),
+            shape(64, 7, 6, 10, 3, 3, 1, 2, 2, 2), shape(256, 5, 5, 8, 1, 1, 2, 0, 1, 1),
+            shape(48, 7, 7, 16, 3, 3, 2, 2, 1, 1)};
+        int saved = Parallel.threads();
+        try {
+            for (ConvShape s : shapes) {
+                assertThat(ConvBackwardInputPlan.usesPositions(s)).as(s + " takes the position GEMM").isTrue();
+                Random rnd = new Random(s.toString().hashCode() + 3);
+                ConvBackwardWeights w = ConvBackwardSimd.INSTANCE.prepare(s, gaussian(rnd, s.weightCount()), 0);
+                w.update(gaussian(rnd, s.weightCount()), 0);
+                float[] gradOut = gaussian(rnd, 2 * s.outputSize());
+                float[] start = gaussian(rnd, 2 * s.inputSize());
+                float[][] results = new float[2][];
+                for (int pass = 0; pass < 2; pass++) {
+                    Parallel.setThreads(pass == 0 ? 1 : 64); // 64 threads > 2 tasks: the channel-row path
+                    results[pass] = start.clone();
+                    ConvBackwardSimd.INSTANCE.inputGradient(w, gradOut, 0, 2, results[pass], 0);
+                }
+                BitAssert.assertBitIdentical(results[1], results[0], s + ": position vs channel-row GEMM");
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
     }
 
     @Test
