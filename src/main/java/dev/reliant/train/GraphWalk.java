@@ -5,6 +5,7 @@ import dev.reliant.graph.Graph;
 import dev.reliant.graph.Node;
 import dev.reliant.ops.BackwardContext;
 import dev.reliant.ops.Op;
+import dev.reliant.simd.Parallel;
 import java.util.Arrays;
 import java.util.function.BiConsumer;
 
@@ -26,9 +27,14 @@ final class GraphWalk {
     private final BackwardContext ctx = new BackwardContext();
     private float[][] nodeValues = new float[0][];
     private int valuesBatch;
+    /** Per node: whether its quantity has been zeroed in the current pass. */
+    private boolean[] zeroed;
+    /** Values per parallel piece of a zeroing. */
+    private static final int ZERO_GRAIN = 1 << 16;
 
     GraphWalk(Graph graph) {
         this.graph = graph;
+        this.zeroed = new boolean[graph.size()];
     }
 
     /**
@@ -43,10 +49,11 @@ final class GraphWalk {
         int batch = acts.batch();
         int out = graph.outputNode();
         ensureNodeValues(batch);
-        for (int i = 0; i < graph.size(); i++) {
-            Arrays.fill(nodeValues[i], 0, batch * graph.node(i).outputSize(), 0f);
-        }
+        // Each quantity is zeroed just before the first rule adds into it (its last consumer in
+        // topological order), in parallel, while it is about to be used anyway.
+        Arrays.fill(zeroed, false);
         System.arraycopy(seed, 0, nodeValues[out], 0, batch * graph.node(out).outputSize());
+        zeroed[out] = true;
         for (int i = graph.size() - 1; i >= 0; i--) {
             if (i == graph.inputNode()) {
                 continue;
@@ -55,7 +62,11 @@ final class GraphWalk {
             BackwardContext c = context(acts, node, 0, batch);
             for (int j = 0; j < node.inputCount(); j++) {
                 int in = node.input(j);
-                c.gradInputs[j] = in == graph.inputNode() && !toImage ? null : nodeValues[in];
+                boolean wanted = in != graph.inputNode() || toImage;
+                if (wanted) {
+                    zero(in, batch);
+                }
+                c.gradInputs[j] = wanted ? nodeValues[in] : null;
             }
             Op op = node.op();
             for (int j = 0; j < c.gradParameters.length; j++) {
@@ -63,6 +74,19 @@ final class GraphWalk {
             }
             rule.accept(node, c);
         }
+        for (int i = 0; i < graph.size(); i++) {
+            zero(i, batch); // quantities no rule reached read as zero
+        }
+    }
+
+    /** Zeroes the quantity of node i for {@code batch} images, once per pass. */
+    private void zero(int i, int batch) {
+        if (zeroed[i]) {
+            return;
+        }
+        float[] values = nodeValues[i];
+        Parallel.forRange(batch * graph.node(i).outputSize(), ZERO_GRAIN, (a, b) -> Arrays.fill(values, a, b, 0f));
+        zeroed[i] = true;
     }
 
     /** Whether a pass has run (its quantities are readable). */
