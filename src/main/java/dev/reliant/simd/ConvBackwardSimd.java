@@ -7,13 +7,15 @@ import jdk.incubator.vector.VectorSpecies;
  * Convolution backward on the Vector API.
  * <ul>
  *   <li>Input gradient: per output phase a stride-1 implicit GEMM on the packed GEMM kernel
- *       ({@link ConvBackwardInputPlan}); depthwise: the same taps, vectorised along the
- *       flattened phase output.</li>
+ *       ({@link ConvBackwardInputPlan}), or for layers with many channel blocks the same GEMM
+ *       turned around ({@link ConvPositionGemm}); depthwise: the same taps, vectorised along
+ *       the flattened phase output.</li>
  *   <li>Weight gradient: {@link ConvBackwardWeightGemm}.</li>
  *   <li>Bias gradient: vector lanes summed vertically, then in lane order.</li>
  * </ul>
  * Threads split the input gradient over (image, group, block of input channels), the weight
- * and bias gradients over output values; every value is computed by one task.
+ * and bias gradients over output values; every value is computed by one task, and the path
+ * taken never changes a bit.
  */
 public final class ConvBackwardSimd extends ConvBackwardDriver {
     public static final ConvBackwardSimd INSTANCE = new ConvBackwardSimd();

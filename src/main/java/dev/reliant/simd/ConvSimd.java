@@ -11,7 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       phases (just the padded image for stride 1). Flattened, output position
  *       n' = oy·Wq + ox reads n' + offset(ci, kh, kw): every row of a B panel is a run of
  *       consecutive floats of that buffer, so packing B is a vector copy and no im2col exists.
- *       The Wq − outW wrap-around columns per row are computed and dropped.</li>
+ *       The Wq − outW wrap-around columns per row are computed and dropped. Calls over whole
+ *       groups of a layer with many channel blocks run the same GEMM turned around
+ *       ({@link ConvPositionGemm}: rows are output positions, columns output channels).</li>
  *   <li>depthwise: a direct kernel vectorised along output columns (stride 1); other strides and
  *       edges use the reference rule.</li>
  * </ul>
