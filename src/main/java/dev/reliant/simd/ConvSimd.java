@@ -191,10 +191,8 @@ public final class ConvSimd implements ConvKernels {
         ConvShape s = conv.shape;
         ConvPositionGemm pg = conv.positions;
         Phases ph = new Phases(s);
-        int cinG = s.inChannelsPerGroup();
         Buffers buf = BUFFERS.get();
-        float[] phases = buf.padded(cinG * ph.channelSize() + GemmSimd.NR);
-        copyPolyphase(s, in, image + g * cinG * s.inHeight * s.inWidth, cinG, ph, phases);
+        float[] phases = paddedGroup(s, ph, in, image, g, buf);
         int flat = ph.flatOutput(s);
         float[] wide = buf.wide(pg.paddedRows(flat) * pg.ldc);
         pg.multiply(g, phases, conv.shiftedOffsets, flat, firstBlock, endBlock, wide);
@@ -221,10 +219,8 @@ public final class ConvSimd implements ConvKernels {
                                      int firstBlock, int endBlock, float[] out, int outGroup) {
         ConvShape s = conv.shape;
         Phases ph = new Phases(s);
-        int cinG = s.inChannelsPerGroup();
         Buffers buf = BUFFERS.get();
-        float[] phases = buf.padded(cinG * ph.channelSize() + GemmSimd.NR);
-        copyPolyphase(s, in, image + g * cinG * s.inHeight * s.inWidth, cinG, ph, phases);
+        float[] phases = paddedGroup(s, ph, in, image, g, buf);
         int flat = ph.flatOutput(s);
         float[] wide = buf.wide((r1 - r0) * flat);
         GemmSimd.multiplyBlocks(conv.packed[g], firstBlock, endBlock, r0, r1,
@@ -236,6 +232,14 @@ public final class ConvSimd implements ConvKernels {
                 System.arraycopy(wide, src + oy * ph.planeW, out, dst + oy * s.outWidth, s.outWidth);
             }
         }
+    }
+
+    /** Group g's input channels of one image, padded and phase-split into the thread's buffer ({@link #copyPolyphase}). */
+    private static float[] paddedGroup(ConvShape s, Phases ph, float[] in, int image, int g, Buffers buf) {
+        int cinG = s.inChannelsPerGroup();
+        float[] phases = buf.padded(cinG * ph.channelSize() + GemmSimd.NR);
+        copyPolyphase(s, in, image + g * cinG * s.inHeight * s.inWidth, cinG, ph, phases);
+        return phases;
     }
 
     /**
